@@ -1,0 +1,159 @@
+import { ConfigError } from './errors.js';
+import type { StepUpRequirement } from './types.js';
+
+/** Iron passwords: one string, or `{ id: password }` to rotate (the highest id seals, all unseal). */
+export type CookiePassword = string | Record<string | number, string>;
+
+export interface AuthKitConfig {
+  clientId?: string;
+  apiKey?: string;
+  redirectUri?: string;
+  cookiePassword?: CookiePassword;
+  cookieName?: string;
+  /** WorkOS API base URL; defaults to `https://api.workos.com` or the `WORKOS_API_*` variables. */
+  apiUrl?: string;
+  /** Expected `iss` for custom auth domains (`WORKOS_ISSUER`). */
+  issuer?: string;
+  /** Allowed access-token signature algorithms. Never `none`, never HMAC. */
+  algorithms?: Array<'RS256' | 'RS384' | 'RS512' | 'PS256' | 'ES256' | 'ES384' | 'EdDSA'>;
+  /** Clock tolerance in seconds for `exp`/`iat`/`auth_time` checks (default 5). */
+  clockTolerance?: number;
+  cookieDomain?: string;
+  /** Session cookie lifetime in seconds (default 400 days, the browser maximum). */
+  cookieMaxAge?: number;
+  /** Refresh this many seconds before the access token expires, where cookies can be written (default 30). */
+  refreshBuffer?: number;
+  /** `acr_values` sent to OpenID providers when MFA is requested. */
+  mfaAcrValues?: string;
+  /** Variables to read instead of `process.env` (tests, multi-tenant setups). */
+  env?: Record<string, string | undefined>;
+}
+
+export interface ResolvedConfig {
+  clientId: string;
+  apiKey: string;
+  redirectUri: URL;
+  cookiePassword: CookiePassword;
+  cookieName: string;
+  apiUrl: string;
+  issuer: string | undefined;
+  algorithms: string[];
+  clockTolerance: number;
+  cookieDomain: string | undefined;
+  cookieMaxAge: number;
+  /** False only for plain-http loopback redirect URIs (local development). */
+  secureCookies: boolean;
+  refreshBuffer: number;
+  mfaAcrValues: string;
+}
+
+export const DEFAULT_COOKIE_NAME = 'wos-session';
+/** OpenID PAPE multi-factor policy: the common way to ask an OpenID provider for MFA. */
+export const PAPE_MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+const FOUR_HUNDRED_DAYS = 400 * 24 * 60 * 60;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function readEnv(config: AuthKitConfig): Record<string, string | undefined> {
+  if (config.env) return config.env;
+  // `process` is absent on some edge runtimes; Next inlines process.env there.
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env ?? {};
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function checkPasswords(password: CookiePassword | undefined): CookiePassword {
+  if (password === undefined || (typeof password === 'string' && password === '')) {
+    throw new ConfigError(
+      'config_missing_cookie_password',
+      'WORKOS_COOKIE_PASSWORD is not set. Set it (or `cookiePassword`) to a random secret of at least 32 characters, e.g. the output of `openssl rand -base64 32`.',
+    );
+  }
+  const all = typeof password === 'string' ? [password] : Object.values(password);
+  if (all.length === 0 || all.some((p) => typeof p !== 'string' || p.length < 32)) {
+    throw new ConfigError(
+      'config_weak_cookie_password',
+      'WORKOS_COOKIE_PASSWORD must be at least 32 characters long (every password, when rotating). Generate one with `openssl rand -base64 32`.',
+    );
+  }
+  return password;
+}
+
+function workosApiUrl(config: AuthKitConfig, env: Record<string, string | undefined>): string {
+  const explicit = nonEmpty(config.apiUrl);
+  let url: string;
+  if (explicit) {
+    url = explicit;
+  } else {
+    const host = nonEmpty(env.WORKOS_API_HOSTNAME) ?? 'api.workos.com';
+    const https = (nonEmpty(env.WORKOS_API_HTTPS) ?? 'true').toLowerCase() !== 'false';
+    const port = nonEmpty(env.WORKOS_API_PORT);
+    url = `${https ? 'https' : 'http'}://${host}${port ? `:${port}` : ''}`;
+  }
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError('config_invalid_api_url', `The WorkOS API URL "${url}" is not an http(s) URL. Check apiUrl or WORKOS_API_HOSTNAME/WORKOS_API_PORT/WORKOS_API_HTTPS.`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+/** Resolves explicit fields over environment variables; throws `ConfigError` with the variable to fix. */
+export function resolveConfig(config: AuthKitConfig = {}): ResolvedConfig {
+  const env = readEnv(config);
+  const clientId = nonEmpty(config.clientId) ?? nonEmpty(env.WORKOS_CLIENT_ID);
+  if (!clientId) {
+    throw new ConfigError('config_missing_client_id', 'WORKOS_CLIENT_ID is not set. Copy the client ID from the WorkOS dashboard (API Keys) into WORKOS_CLIENT_ID, or pass `clientId`.');
+  }
+  const apiKey = nonEmpty(config.apiKey) ?? nonEmpty(env.WORKOS_API_KEY);
+  if (!apiKey) {
+    throw new ConfigError('config_missing_api_key', 'WORKOS_API_KEY is not set. Copy the secret API key from the WorkOS dashboard into WORKOS_API_KEY, or pass `apiKey`.');
+  }
+  const rawRedirect = nonEmpty(config.redirectUri) ?? nonEmpty(env.WORKOS_REDIRECT_URI) ?? nonEmpty(env.NEXT_PUBLIC_WORKOS_REDIRECT_URI);
+  let redirectUri: URL;
+  try {
+    if (!rawRedirect) throw new Error('missing');
+    redirectUri = new URL(rawRedirect);
+    if (redirectUri.protocol !== 'https:' && redirectUri.protocol !== 'http:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError(
+      'config_invalid_redirect_uri',
+      `WORKOS_REDIRECT_URI ${rawRedirect ? `("${rawRedirect}") is not an absolute http(s) URL` : 'is not set'}. Set it to the absolute URL of your callback route, e.g. http://localhost:3000/callback, and register it in the WorkOS dashboard.`,
+    );
+  }
+  const cookiePassword = checkPasswords(config.cookiePassword ?? nonEmpty(env.WORKOS_COOKIE_PASSWORD));
+  const issuer = nonEmpty(config.issuer) ?? nonEmpty(env.WORKOS_ISSUER);
+  const maxAge = Number(config.cookieMaxAge ?? nonEmpty(env.WORKOS_COOKIE_MAX_AGE) ?? FOUR_HUNDRED_DAYS);
+  return {
+    clientId,
+    apiKey,
+    redirectUri,
+    cookiePassword,
+    cookieName: nonEmpty(config.cookieName) ?? nonEmpty(env.WORKOS_COOKIE_NAME) ?? DEFAULT_COOKIE_NAME,
+    apiUrl: workosApiUrl(config, env),
+    issuer,
+    algorithms: config.algorithms ?? ['RS256'],
+    clockTolerance: config.clockTolerance ?? 5,
+    cookieDomain: nonEmpty(config.cookieDomain) ?? nonEmpty(env.WORKOS_COOKIE_DOMAIN),
+    cookieMaxAge: Number.isFinite(maxAge) && maxAge > 0 ? maxAge : FOUR_HUNDRED_DAYS,
+    secureCookies: !(redirectUri.protocol === 'http:' && LOOPBACK.has(redirectUri.hostname)),
+    refreshBuffer: config.refreshBuffer ?? 30,
+    mfaAcrValues: nonEmpty(config.mfaAcrValues) ?? PAPE_MULTI_FACTOR,
+  };
+}
+
+/** Route policies below a minute would send the user straight back into another step-up. */
+export const MIN_POLICY_MAX_AGE = 60;
+
+export function checkStepUpPolicy(pattern: string, requirement: StepUpRequirement): void {
+  const { maxAge } = requirement;
+  if (maxAge !== undefined && (!Number.isFinite(maxAge) || maxAge < MIN_POLICY_MAX_AGE)) {
+    throw new ConfigError(
+      'config_invalid_step_up_policy',
+      `The step-up policy for "${pattern}" has maxAge ${maxAge}; route policies need at least ${MIN_POLICY_MAX_AGE} seconds, or the user would be sent to re-authenticate again right after returning. Use requireStepUp() inside the action for "every time" checks.`,
+    );
+  }
+}

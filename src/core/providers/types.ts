@@ -1,0 +1,49 @@
+import type { ResolvedConfig } from '../config.js';
+import type { AccessTokenVerifier } from '../verify.js';
+import type { Impersonator, Session, User } from '../types.js';
+
+/** What a successful code exchange or refresh yields: everything the session cookie stores. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string;
+  user: User;
+  organizationId?: string;
+  impersonator?: Impersonator;
+  authenticationMethod?: string;
+  idClaims?: Session['idClaims'];
+}
+
+export interface AuthorizeParams {
+  state: string;
+  codeChallenge: string;
+  /** Seconds; `0` forces an interactive re-authentication. */
+  maxAge?: number;
+  mfa?: boolean;
+  loginHint?: string;
+  organizationId?: string;
+  screenHint?: 'sign-in' | 'sign-up';
+  nonce?: string;
+}
+
+export interface ExchangeParams {
+  /** The full callback URL the provider redirected to (code, state, iss…). */
+  callbackUrl: URL;
+  code: string;
+  codeVerifier: string;
+  state: string;
+  nonce?: string;
+  maxAge?: number;
+}
+
+/** One identity provider's wire protocol. Flows in `authkit.ts` never speak HTTP to a provider directly. */
+export interface Provider {
+  readonly kind: 'workos' | 'oidc';
+  authorizationUrl(params: AuthorizeParams): Promise<URL>;
+  exchangeCode(params: ExchangeParams): Promise<TokenSet>;
+  refresh(params: { refreshToken: string; organizationId?: string; previous: Session }): Promise<TokenSet>;
+  verifyAccessToken: AccessTokenVerifier;
+  /** Where to send the browser to end the provider session, or `null` when the provider has none. */
+  logoutUrl(params: { sessionId?: string; returnTo: string }): Promise<URL | null>;
+}
+
+export type ProviderFactory = (config: ResolvedConfig) => Provider;

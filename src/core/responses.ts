@@ -1,0 +1,35 @@
+import { serializeCookie } from './cookies.js';
+import type { AuthKitError } from './errors.js';
+import type { CookieToSet } from './types.js';
+
+/** Every response a flow builds is personal: never cached by a shared cache. */
+function baseHeaders(cookies: CookieToSet[]): Headers {
+  const headers = new Headers({ 'cache-control': 'private, no-store', vary: 'Cookie' });
+  for (const cookie of cookies) headers.append('set-cookie', serializeCookie(cookie));
+  return headers;
+}
+
+export function redirect(location: string, cookies: CookieToSet[], status: 302 | 303 = 302): Response {
+  const headers = baseHeaders(cookies);
+  headers.set('location', location);
+  return new Response(null, { status, headers });
+}
+
+/** GET navigations keep 302; a redirect answering a POST (form, server action) must be 303. */
+export function redirectStatus(request: Request): 302 | 303 {
+  return request.method === 'GET' || request.method === 'HEAD' ? 302 : 303;
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A plain page for a rejected callback: it explains and links back, and never redirects (no loops). */
+export function errorPage(error: AuthKitError, returnTo: string, cookies: CookieToSet[]): Response {
+  const headers = baseHeaders(cookies);
+  headers.set('content-type', 'text/html; charset=utf-8');
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Sign-in problem</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2937}code{background:#f3f4f6;padding:.1rem .3rem;border-radius:4px}a{color:#4f46e5}</style></head>
+<body><h1>We could not confirm it's you</h1><p>${escapeHtml(error.message)}</p><p>Error code: <code>${escapeHtml(error.code)}</code></p><p><a href="${escapeHtml(returnTo)}">Go back</a></p></body></html>`;
+  return new Response(body, { status: error.status, headers });
+}

@@ -1,0 +1,154 @@
+import { toAuthInfo } from './claims.js';
+import type { ResolvedConfig } from './config.js';
+import { ProviderError } from './errors.js';
+import type { Provider, TokenSet } from './providers/types.js';
+import { SessionCache } from './session-cache.js';
+import { clearSessionCookies, readSessionSeal, sealSession, sessionCookieOptions, sessionCookies, unsealSession } from './session-cookie.js';
+import { SingleFlight } from './single-flight.js';
+import type { AuthInfo, CookieToSet, Session } from './types.js';
+
+export type SessionState =
+  /** No session cookie, or one we did not seal (tampered, truncated, foreign): signed out. */
+  | { status: 'none' }
+  | { status: 'valid'; auth: AuthInfo; session?: Session }
+  /** A session of ours whose access token expired: a refresh can bring it back. */
+  | { status: 'expired'; session: Session; claims: Record<string, unknown> }
+  /** The provider's keys could not be fetched; the session may be fine, keep it. */
+  | { status: 'unavailable'; session: Session };
+
+export interface Refreshed {
+  auth: AuthInfo;
+  session: Session;
+  seal: string;
+}
+
+/** How a request that may write cookies should treat a session near or past expiry. */
+export type RefreshMode = 'never' | 'expired' | 'expiring';
+
+export interface Resolution {
+  auth: AuthInfo | null;
+  /** Cookies to write: a rotated session, or the deletion of a dead one. */
+  cookies: CookieToSet[];
+  /** Signed out only because the token expired and this caller may not refresh. */
+  needsRefresh: boolean;
+}
+
+export class SessionStore {
+  readonly cache: SessionCache;
+  private readonly refreshes = new SingleFlight<Refreshed>();
+
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly provider: Provider,
+    options: { cacheSize?: number } = {},
+  ) {
+    this.cache = new SessionCache(options.cacheSize ?? 1000);
+  }
+
+  /** Unseal + verify, or a cache hit keyed by the exact sealed value. No network once the JWKS is cached. */
+  async read(cookies: Map<string, string>): Promise<SessionState> {
+    const seal = readSessionSeal(cookies, this.config.cookieName);
+    if (!seal) return { status: 'none' };
+    const cached = this.cache.get(seal, Date.now() / 1000);
+    if (cached) return { status: 'valid', auth: cached };
+    const session = await unsealSession(seal, this.config.cookiePassword);
+    if (!session) return { status: 'none' };
+    const verdict = await this.provider.verifyAccessToken(session.accessToken);
+    if (verdict.ok) {
+      // Invariant 1: the token must be for the user we sealed.
+      if (verdict.payload.sub !== session.user.id) return { status: 'none' };
+      const auth = Object.freeze(toAuthInfo(session, verdict.payload));
+      this.cache.set(seal, auth);
+      return { status: 'valid', auth, session };
+    }
+    if (verdict.reason === 'expired') {
+      if (verdict.payload.sub !== session.user.id) return { status: 'none' };
+      return { status: 'expired', session, claims: verdict.payload as Record<string, unknown> };
+    }
+    if (verdict.reason === 'unavailable') return { status: 'unavailable', session };
+    return { status: 'none' };
+  }
+
+  /** Seals a token set into session cookies, replacing whatever the request carried. */
+  async write(tokens: TokenSet, requestCookies: Map<string, string>, keep?: Session): Promise<{ session: Session; seal: string; cookies: CookieToSet[] }> {
+    const session = toSession(tokens, keep);
+    const seal = await sealSession(session, this.config.cookiePassword, this.config.cookieMaxAge);
+    return { session, seal, cookies: sessionCookies(seal, this.config.cookieName, sessionCookieOptions(this.config), requestCookies) };
+  }
+
+  clear(requestCookies: Map<string, string>): CookieToSet[] {
+    return clearSessionCookies(this.config.cookieName, sessionCookieOptions(this.config), requestCookies);
+  }
+
+  /**
+   * Invariant 7: one provider call per refresh token in this process; concurrent and slightly late
+   * callers with the same old cookie share the rotated session.
+   */
+  refresh(session: Session, options: { organizationId?: string } = {}): Promise<Refreshed> {
+    const key = options.organizationId ? `${session.refreshToken}\u0000${options.organizationId}` : session.refreshToken;
+    return this.refreshes.run(key, async () => {
+      const tokens = await this.provider.refresh({ refreshToken: session.refreshToken, organizationId: options.organizationId, previous: session });
+      const verdict = await this.provider.verifyAccessToken(tokens.accessToken);
+      if (!verdict.ok || verdict.payload.sub !== session.user.id) {
+        throw new ProviderError('The refreshed access token failed verification.', { transient: verdict.ok === false && verdict.reason === 'unavailable' });
+      }
+      const { session: next, seal } = await this.write(tokens, new Map(), session);
+      const auth = Object.freeze(toAuthInfo(next, verdict.payload));
+      this.cache.set(seal, auth);
+      return { auth, session: next, seal };
+    });
+  }
+
+  /**
+   * The whole per-request decision: who is signed in, and which cookies to write. Refreshes only
+   * when `mode` allows it (the caller can write cookies). Transient provider failures keep the
+   * cookie; a definitive refusal after expiry signs the user out.
+   */
+  async resolve(cookies: Map<string, string>, mode: RefreshMode): Promise<Resolution> {
+    const state = await this.read(cookies);
+    switch (state.status) {
+      case 'none':
+      case 'unavailable':
+        return { auth: null, cookies: [], needsRefresh: false };
+      case 'valid': {
+        const expiring = state.auth.expiresAt - Date.now() / 1000 < this.config.refreshBuffer;
+        if (mode !== 'expiring' || !expiring) return { auth: state.auth, cookies: [], needsRefresh: false };
+        const session = state.session ?? (await unsealSession(readSessionSeal(cookies, this.config.cookieName) ?? '', this.config.cookiePassword));
+        if (!session) return { auth: state.auth, cookies: [], needsRefresh: false };
+        try {
+          const refreshed = await this.refresh(session);
+          return { auth: refreshed.auth, cookies: this.cookiesFor(refreshed.seal, cookies), needsRefresh: false };
+        } catch {
+          // The current token is still valid: a failed early refresh costs nothing.
+          return { auth: state.auth, cookies: [], needsRefresh: false };
+        }
+      }
+      case 'expired': {
+        if (mode === 'never') return { auth: null, cookies: [], needsRefresh: true };
+        try {
+          const refreshed = await this.refresh(state.session);
+          return { auth: refreshed.auth, cookies: this.cookiesFor(refreshed.seal, cookies), needsRefresh: false };
+        } catch (error) {
+          const definitive = error instanceof ProviderError && !error.transient;
+          return { auth: null, cookies: definitive ? this.clear(cookies) : [], needsRefresh: false };
+        }
+      }
+    }
+  }
+
+  cookiesFor(seal: string, requestCookies: Map<string, string>): CookieToSet[] {
+    return sessionCookies(seal, this.config.cookieName, sessionCookieOptions(this.config), requestCookies);
+  }
+}
+
+/** The `wos-session` shape. A refresh keeps the ID-token claims and the last authentication method. */
+function toSession(tokens: TokenSet, previous?: Session): Session {
+  const session: Session = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, user: tokens.user };
+  // The provider's answer says whether an impersonation is still on; never carry one over.
+  if (tokens.impersonator) session.impersonator = tokens.impersonator;
+  const method = tokens.authenticationMethod ?? previous?.authenticationMethod;
+  if (method) session.authenticationMethod = method;
+  const idClaims = tokens.idClaims ?? previous?.idClaims;
+  if (idClaims) session.idClaims = idClaims;
+  return session;
+}

@@ -1,0 +1,113 @@
+import type { JWTPayload } from 'jose';
+
+/** A WorkOS user, in the camelCase shape `@workos-inc/node` returns and `wos-session` cookies hold. */
+export interface User {
+  object: 'user';
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  profilePictureUrl: string | null;
+  lastSignInAt: string | null;
+  externalId: string | null;
+  metadata: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Impersonator {
+  email: string;
+  reason: string | null;
+}
+
+/**
+ * What the session cookie holds: the `wos-session` format of `@workos-inc/authkit-nextjs`
+ * (`accessToken`, `refreshToken`, `user`, `impersonator`) plus fields it ignores.
+ */
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  user: User;
+  impersonator?: Impersonator;
+  /** WorkOS `authentication_method` from the last interactive authentication. */
+  authenticationMethod?: string;
+  /**
+   * `amr`/`auth_time` from the ID token verified at the callback, for OpenID providers whose
+   * access tokens do not carry them (kept so a refresh does not lose them).
+   */
+  idClaims?: { amr?: unknown; auth_time?: unknown };
+}
+
+/** A signed-in request, as `withAuth()` and `getSession()` return it. */
+export interface AuthInfo {
+  user: User;
+  sessionId: string;
+  organizationId?: string;
+  role?: string;
+  roles?: string[];
+  permissions?: string[];
+  entitlements?: string[];
+  featureFlags?: string[];
+  impersonator?: Impersonator;
+  /** RFC 8176 authentication method references, from the verified token; `undefined` when absent or malformed. */
+  amr: ReadonlyArray<string> | undefined;
+  /** Epoch seconds of the last interactive authentication (`auth_time`); `undefined` when absent or malformed. */
+  authTime: number | undefined;
+  authenticationMethod?: string;
+  /** Epoch seconds at which the access token expires. */
+  expiresAt: number;
+  accessToken: string;
+  /** The verified access-token claims, for custom claims. */
+  claims: Readonly<JWTPayload>;
+}
+
+/** What `withAuth()` returns for a signed-out request. */
+export interface NoAuthInfo {
+  user: null;
+  sessionId?: undefined;
+  organizationId?: undefined;
+  role?: undefined;
+  roles?: undefined;
+  permissions?: undefined;
+  entitlements?: undefined;
+  featureFlags?: undefined;
+  impersonator?: undefined;
+  amr?: undefined;
+  authTime?: undefined;
+  authenticationMethod?: undefined;
+  expiresAt?: undefined;
+  accessToken?: undefined;
+  claims?: undefined;
+}
+
+/** What a sensitive action needs: re-authentication within `maxAge` seconds, and/or MFA. */
+export interface StepUpRequirement {
+  /** Seconds since the last interactive authentication that are still fresh enough. */
+  maxAge?: number;
+  /** Require a multi-factor authentication (see `hasMfa`). */
+  mfa?: boolean;
+}
+
+export type StepUpReason = 'signed_out' | 'stale' | 'mfa_missing';
+
+/** The outcome of `evaluateStepUp`. */
+export type StepUpResult =
+  | { satisfied: true; authAge: number | undefined }
+  | { satisfied: false; reasons: StepUpReason[]; authAge: number | undefined };
+
+/** A cookie the caller must set (or delete, with `maxAge: 0`). */
+export interface CookieToSet {
+  name: string;
+  value: string;
+  options: CookieOptions;
+}
+
+export interface CookieOptions {
+  httpOnly: boolean;
+  secure: boolean;
+  sameSite: 'lax' | 'strict' | 'none';
+  path: string;
+  maxAge?: number;
+  domain?: string;
+}

@@ -1,0 +1,80 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+
+export interface VerifierOptions {
+  jwksUrl: URL;
+  /** Accepted `iss` values; never empty — the issuer is always checked. */
+  issuers: string[];
+  /** Must appear in `aud`, or (WorkOS) as the `client_id` claim. */
+  clientId: string;
+  algorithms: string[];
+  clockTolerance: number;
+  /** For tests and custom key stores; defaults to a cached remote JWKS. */
+  keys?: JWTVerifyGetKey;
+}
+
+export type VerifyResult =
+  | { ok: true; payload: JWTPayload }
+  /** Signed correctly by the provider but past `exp`: refreshable. */
+  | { ok: false; reason: 'expired'; payload: JWTPayload }
+  /** The provider's keys could not be fetched: not the token's fault, keep the session. */
+  | { ok: false; reason: 'unavailable'; error: unknown }
+  | { ok: false; reason: 'invalid'; error: unknown };
+
+const SAFE_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
+
+export type AccessTokenVerifier = (token: string) => Promise<VerifyResult>;
+
+/**
+ * Invariant 1 minus the `sub` check (the session layer knows the sealed user): signature from the
+ * provider's JWKS with an allowed asymmetric algorithm, expected `iss`, audience, `exp`.
+ */
+export function createAccessTokenVerifier(options: VerifierOptions): AccessTokenVerifier {
+  const algorithms = options.algorithms.filter((a) => SAFE_ALGORITHMS.has(a));
+  if (algorithms.length === 0) throw new Error('No allowed JWT algorithm: use RS256 or ES256 (never none or HMAC).');
+  if (options.issuers.length === 0) throw new Error('The expected issuer must be known.');
+  // jose caches keys, refetches on an unknown `kid` at most once per cooldown, and serves the cached
+  // set when a refetch is not allowed — so a flood of forged `kid`s never floods the provider.
+  const keys =
+    options.keys ??
+    createRemoteJWKSet(options.jwksUrl, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+
+  return async function verifyAccessToken(token: string): Promise<VerifyResult> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 16_384) {
+      return { ok: false, reason: 'invalid', error: new Error('malformed token') };
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        algorithms,
+        issuer: options.issuers,
+        clockTolerance: options.clockTolerance,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) {
+        // jose raises JWTExpired only after the signature verified; still check who it was for.
+        return audienceMatches(error.payload, options.clientId) && options.issuers.includes(String(error.payload.iss))
+          ? { ok: false, reason: 'expired', payload: error.payload }
+          : { ok: false, reason: 'invalid', error };
+      }
+      if (isKeyFetchFailure(error)) return { ok: false, reason: 'unavailable', error };
+      return { ok: false, reason: 'invalid', error };
+    }
+    if (!audienceMatches(payload, options.clientId)) {
+      return { ok: false, reason: 'invalid', error: new Error('token audience does not match the client') };
+    }
+    return { ok: true, payload };
+  };
+}
+
+function audienceMatches(payload: JWTPayload, clientId: string): boolean {
+  const { aud } = payload;
+  if (aud !== undefined) return Array.isArray(aud) ? aud.includes(clientId) : aud === clientId;
+  return (payload as Record<string, unknown>).client_id === clientId;
+}
+
+/** A network failure, timeout or non-200 while fetching the JWKS: nothing is known about the token. */
+function isKeyFetchFailure(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true;
+  return error instanceof errors.JWKSTimeout || /JSON Web Key Set HTTP response/.test(error.message);
+}
