@@ -24,3 +24,5 @@ export type {
   StepUpResult,
   User,
 } from './core/types.js';
+export { stepUpRequired, isStepUpRequired, stepUpChallenge, signedOutChallenge, describeRequirement } from './core/challenge.js';
+export type { StepUpRequired } from './core/challenge.js';

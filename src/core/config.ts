@@ -157,3 +157,6 @@ export function checkStepUpPolicy(pattern: string, requirement: StepUpRequiremen
     );
   }
 }
+
+/** Request header our middleware/proxy sets so server components know their own path. */
+export const PATH_HEADER = 'x-authkit-path';

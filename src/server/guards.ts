@@ -1,0 +1,48 @@
+import 'server-only';
+import { redirect } from 'next/navigation';
+import { signedOutChallenge, stepUpChallenge } from '../core/challenge.js';
+import { evaluateStepUp } from '../core/step-up.js';
+import type { AuthInfo, StepUpRequirement, StepUpResult } from '../core/types.js';
+import { getAuthKit } from './instance.js';
+import { currentPath, isServerAction, trySetCookies } from './request-context.js';
+import { getSession, withAuth } from './with-auth.js';
+
+/**
+ * The signed-in session when it meets `requirement`. Otherwise the user is sent through step-up
+ * and back: a form action starts it itself; a page (which cannot write cookies) redirects to the
+ * auth route's step-up start. Signed-out visitors go to sign-in first.
+ */
+export async function requireStepUp(requirement: StepUpRequirement, options: { returnTo?: string } = {}): Promise<AuthInfo> {
+  const auth = await withAuth({ ensureSignedIn: true, ...options });
+  if (evaluateStepUp(auth, requirement).satisfied) return auth;
+  const kit = getAuthKit();
+  const returnTo = await currentPath(options.returnTo);
+  if (await isServerAction()) {
+    const { url, cookies } = await kit.authorize({ kind: 'step-up', current: auth, ...requirement, returnTo });
+    if (await trySetCookies(cookies)) redirect(url);
+  }
+  redirect(kit.authRoutePath('step-up', { ...requirement, returnTo }));
+}
+
+/** Evaluate without redirecting: `{ auth, result }` for actions that answer `stepUpRequired(...)`. */
+export async function checkStepUp(requirement: StepUpRequirement): Promise<{ auth: AuthInfo | null; result: StepUpResult }> {
+  const auth = await getSession();
+  return { auth, result: evaluateStepUp(auth, requirement) };
+}
+
+/**
+ * For route handlers: the session when it meets `requirement`, else the `Response` to return —
+ * `401` with `WWW-Authenticate: Bearer` when signed out, the RFC 9470 challenge when stale or
+ * without MFA.
+ *
+ * ```ts
+ * const auth = await guardApiRoute({ maxAge: 300 });
+ * if (auth instanceof Response) return auth;
+ * ```
+ */
+export async function guardApiRoute(requirement: StepUpRequirement = {}): Promise<AuthInfo | Response> {
+  const auth = await getSession();
+  if (!auth) return signedOutChallenge();
+  if (evaluateStepUp(auth, requirement).satisfied) return auth;
+  return stepUpChallenge(requirement, { acrValues: getAuthKit().config.mfaAcrValues });
+}

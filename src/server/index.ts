@@ -1,0 +1,15 @@
+import 'server-only';
+
+export { withAuth, getSession, getSignInUrl } from './with-auth.js';
+export type { WithAuthOptions } from './with-auth.js';
+export { stepUp, signIn, signOut, getClientAuth } from './actions.js';
+export { requireStepUp, checkStepUp, guardApiRoute } from './guards.js';
+export { handleAuth } from './handle-auth.js';
+export { configureAuthKit, getAuthKit } from './instance.js';
+export { stepUpRequired, stepUpChallenge, isStepUpRequired } from '../core/challenge.js';
+export type { StepUpRequired } from '../core/challenge.js';
+export { evaluateStepUp, hasMfa, authAge } from '../core/step-up.js';
+export type { ClientAuth } from '../core/client-auth.js';
+export type { AuthInfo, NoAuthInfo, StepUpRequirement, StepUpResult, User } from '../core/types.js';
+export type { StepUpEvent, StepUpRejection } from '../core/callback.js';
+export type { CallbackHooks } from '../core/authkit.js';

@@ -1,0 +1,60 @@
+import 'server-only';
+import { cookies, headers } from 'next/headers';
+import { PATH_HEADER } from '../core/config.js';
+import { safeReturnTo } from '../core/return-to.js';
+import type { CookieToSet } from '../core/types.js';
+
+
+export async function requestCookieHeader(): Promise<string | null> {
+  return (await headers()).get('cookie');
+}
+
+/** True inside a server action (Next marks those POSTs with `next-action`). */
+export async function isServerAction(): Promise<boolean> {
+  return (await headers()).has('next-action');
+}
+
+/**
+ * The path to come back to. Server components cannot see their URL, so: an explicit value, else
+ * the path our middleware forwarded, else (server actions) the page the action was posted from.
+ */
+export async function currentPath(explicit?: string): Promise<string> {
+  if (explicit) return safeReturnTo(explicit);
+  const h = await headers();
+  const forwarded = h.get(PATH_HEADER);
+  if (forwarded) return safeReturnTo(forwarded);
+  const referer = h.get('referer');
+  const host = h.get('x-forwarded-host') ?? h.get('host');
+  if (h.has('next-action') && referer && host) {
+    try {
+      const url = new URL(referer);
+      if (url.host === host) return safeReturnTo(`${url.pathname}${url.search}`);
+    } catch {
+      // fall through
+    }
+  }
+  return '/';
+}
+
+/**
+ * Writes cookies if this context allows it (server actions, route handlers). A server component
+ * cannot, and Next throws synchronously before anything is written — so this is also the probe.
+ */
+export async function trySetCookies(toSet: CookieToSet[]): Promise<boolean> {
+  const jar = await cookies();
+  try {
+    for (const { name, value, options } of toSet) {
+      jar.set(name, value, {
+        httpOnly: options.httpOnly,
+        secure: options.secure,
+        sameSite: options.sameSite,
+        path: options.path,
+        ...(options.maxAge !== undefined ? { maxAge: options.maxAge } : {}),
+        ...(options.domain ? { domain: options.domain } : {}),
+      });
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
