@@ -1,0 +1,209 @@
+/**
+ * `startDevIdp()`: a local, WorkOS-compatible identity provider on node:http —
+ * routing, JWKS, logout, and the server's lifecycle. The browser flow lives in
+ * `login-flow.ts`, the token endpoint in `authenticate.ts`.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleAuthenticate } from './authenticate.js';
+import { normaliseUri } from './authorize-request.js';
+import { emptyStats } from './context.js';
+import type { IdpContext } from './context.js';
+import { HttpError, clearedCookie, getCookie, isHttpUrl, redirect, sendHtml, sendJson } from './http-util.js';
+import { randomApiKey, randomClientId } from './ids.js';
+import { handleAuthorize, handleLoginPost, handleMfaPost } from './login-flow.js';
+import { signedOutPage } from './pages.js';
+import { DevIdpStore } from './store.js';
+import { createSigner } from './tokens.js';
+import type { DevIdp, DevIdpOptions, NextLoginOptions } from './types.js';
+import { defaultUsers, findUserByEmail, validateUsers } from './users.js';
+
+const JWKS_PREFIX = '/sso/jwks/';
+
+function notFound(res: ServerResponse): void {
+  sendJson(res, 404, { code: 'not_found', message: 'Not found.' });
+}
+
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  sendJson(res, 405, { code: 'method_not_allowed', message: `Use ${allow}.` }, { Allow: allow });
+}
+
+async function route(ctx: IdpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const target = req.url ?? '';
+  // Origin-form only. Prefixing a fixed origin (rather than `new URL(target, base)`)
+  // keeps `//host/path` a path instead of a different host.
+  if (!target.startsWith('/')) throw new HttpError(400, 'Malformed request target.');
+  const url = new URL(`http://dev-idp${target}`);
+  const path = url.pathname;
+  const method = req.method ?? 'GET';
+
+  if (path === '/user_management/authorize') {
+    if (method !== 'GET') return methodNotAllowed(res, 'GET');
+    return handleAuthorize(ctx, req, res, url);
+  }
+  if (path === '/user_management/authenticate') {
+    if (method !== 'POST') return methodNotAllowed(res, 'POST');
+    return handleAuthenticate(ctx, req, res);
+  }
+  if (path === '/dev-idp/login' || path === '/dev-idp/mfa') {
+    if (method !== 'POST') return methodNotAllowed(res, 'POST');
+    return path === '/dev-idp/login' ? handleLoginPost(ctx, req, res) : handleMfaPost(ctx, req, res);
+  }
+  if (path === '/user_management/sessions/logout') {
+    if (method !== 'GET') return methodNotAllowed(res, 'GET');
+    return handleLogout(ctx, req, res, url);
+  }
+  if (path.startsWith(JWKS_PREFIX)) {
+    if (method !== 'GET') return methodNotAllowed(res, 'GET');
+    // Compared raw: client ids never need escaping, and decoding could throw on `%zz`.
+    if (path.slice(JWKS_PREFIX.length) !== ctx.clientId) return notFound(res);
+    ctx.stats.jwksRequests++;
+    return sendJson(res, 200, ctx.signer.jwks, { 'Cache-Control': 'public, max-age=300' });
+  }
+  return notFound(res);
+}
+
+/**
+ * Ends the named session (its refresh tokens stop working) and the browser's own
+ * IdP session, clears the IdP cookie, then goes to `return_to` when it is an
+ * http(s) URL; anything else gets a plain "signed out" page.
+ */
+function handleLogout(ctx: IdpContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  ctx.stats.logouts++;
+  const sessionId = url.searchParams.get('session_id');
+  if (sessionId) ctx.store.endSession(sessionId);
+  const browserSession = ctx.store.sessionFromCookie(getCookie(req, ctx.cookieName));
+  if (browserSession) ctx.store.endSession(browserSession.id);
+
+  const headers = { 'Set-Cookie': clearedCookie(ctx.cookieName) };
+  const returnTo = url.searchParams.get('return_to');
+  if (returnTo && isHttpUrl(returnTo)) return redirect(res, returnTo, headers);
+  sendHtml(res, 200, signedOutPage(), headers);
+}
+
+function handleFailure(res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (err instanceof HttpError) {
+    sendJson(res, err.status, { code: err.status === 413 ? 'payload_too_large' : 'bad_request', message: err.message });
+    return;
+  }
+  // Our own bug: report it, keep serving.
+  console.error('[dev-idp] internal error', err);
+  sendJson(res, 500, { code: 'server_error', message: 'The dev identity provider hit an internal error.' });
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** The URL clients should use: wildcard binds are reached over loopback. */
+function baseUrl(address: AddressInfo): string {
+  let host = address.address;
+  if (host === '0.0.0.0') host = '127.0.0.1';
+  if (host === '::') host = '::1';
+  if (host.includes(':')) host = `[${host}]`;
+  return `http://${host}:${address.port}`;
+}
+
+function checkOptions(opts: DevIdpOptions): void {
+  const ttl = opts.accessTokenTtl;
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) {
+    throw new TypeError('startDevIdp: `accessTokenTtl` must be a positive integer number of seconds');
+  }
+  const port = opts.port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    throw new TypeError('startDevIdp: `port` must be an integer from 0 to 65535');
+  }
+}
+
+function allowedRedirects(option: string | string[] | undefined): string[] | undefined {
+  if (option === undefined) return undefined;
+  const list = Array.isArray(option) ? option : [option];
+  if (list.length === 0) return undefined;
+  return list.map((uri) => {
+    const normalised = normaliseUri(uri);
+    if (!normalised || !isHttpUrl(uri)) throw new TypeError(`startDevIdp: redirect URI "${uri}" is not an http(s) URL`);
+    return normalised;
+  });
+}
+
+/** Starts a dev identity provider. Await `close()` when done. */
+export async function startDevIdp(opts: DevIdpOptions = {}): Promise<DevIdp> {
+  checkOptions(opts);
+  const users = validateUsers(opts.users ?? defaultUsers());
+  const allowedRedirectUris = allowedRedirects(opts.redirectUri);
+  const clientId = opts.clientId ?? randomClientId();
+  const apiKey = opts.apiKey ?? randomApiKey();
+
+  // The issuer embeds the port, which is only known once listening; requests are
+  // refused until the context exists.
+  let ctx: IdpContext | undefined;
+  const server = createServer((req, res) => {
+    if (!ctx) return sendJson(res, 503, { code: 'starting', message: 'Starting.' });
+    route(ctx, req, res).catch((err: unknown) => handleFailure(res, err));
+  });
+  // A socket error (client hung up mid-request) must never crash the process.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const address = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  const url = baseUrl(address);
+  const context: IdpContext = {
+    url,
+    clientId,
+    apiKey,
+    allowedRedirectUris,
+    users,
+    cookieName: `authkit_dev_idp_${address.port}`,
+    store: new DevIdpStore(),
+    signer: await createSigner({ issuer: url, clientId, accessTokenTtl: opts.accessTokenTtl ?? 300 }),
+    stats: emptyStats(),
+    nextLogins: [],
+    lastSignIn: new Map(),
+    startedAt: new Date().toISOString(),
+  };
+  ctx = context;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    clientId,
+    apiKey,
+    redirectUri: allowedRedirectUris ? (Array.isArray(opts.redirectUri) ? opts.redirectUri[0] : opts.redirectUri) : undefined,
+    users: users.map((u) => structuredClone(u)),
+    nextLogin(next: NextLoginOptions = {}) {
+      if (next.email !== undefined && !findUserByEmail(context.users, next.email)) {
+        throw new Error(`nextLogin: no dev user with email ${next.email}`);
+      }
+      if (next.amr !== undefined && (!Array.isArray(next.amr) || next.amr.some((m) => typeof m !== 'string'))) {
+        throw new TypeError('nextLogin: `amr` must be an array of strings');
+      }
+      if (next.authTime !== undefined && !Number.isFinite(next.authTime)) {
+        throw new TypeError('nextLogin: `authTime` must be a finite number of epoch seconds');
+      }
+      context.nextLogins.push({ ...next, amr: next.amr ? [...next.amr] : undefined });
+    },
+    stats: () => ({ ...context.stats }),
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive sockets (fetch keeps them) would hold close() open otherwise.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
