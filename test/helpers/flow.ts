@@ -1,0 +1,100 @@
+import { createAuthKit, type AuthKit, type AuthKitOptions } from '../../src/index.js';
+import { startDevIdp } from '../../src/testing/index.js';
+import type { DevIdp, DevIdpOptions, NextLoginOptions } from '../../src/testing/types.js';
+
+export const APP = 'http://localhost:3000';
+
+/** A minimal browser cookie jar: enough to carry cookies between our flows and the dev IdP. */
+export class Jar {
+  private readonly cookies = new Map<string, string>();
+
+  store(response: Response): this {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      const maxAge = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('max-age='));
+      if (maxAge && Number(maxAge.split('=')[1]) <= 0) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return this;
+  }
+
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  names(): string[] {
+    return [...this.cookies.keys()];
+  }
+
+  clone(): Jar {
+    const copy = new Jar();
+    for (const [k, v] of this.cookies) copy.cookies.set(k, v);
+    return copy;
+  }
+}
+
+export interface Harness {
+  idp: DevIdp;
+  kit: AuthKit;
+  /** The browser's cookies for the app (localhost:3000). */
+  app: Jar;
+  /** The browser's cookies for the IdP. */
+  idpJar: Jar;
+  request(path: string, init?: RequestInit): Request;
+  /** Follows an app redirect to the IdP, lets `nextLogin` complete it, and returns the callback request. */
+  throughIdp(start: Response, login?: NextLoginOptions): Promise<Request>;
+  signIn(login?: NextLoginOptions, returnTo?: string): Promise<Response>;
+  newKit(options?: AuthKitOptions): AuthKit;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { idp?: DevIdpOptions; kit?: AuthKitOptions } = {}): Promise<Harness> {
+  const idp = await startDevIdp({ redirectUri: `${APP}/callback`, ...options.idp });
+  const newKit = (extra: AuthKitOptions = {}) =>
+    createAuthKit({
+      clientId: idp.clientId,
+      apiKey: idp.apiKey,
+      redirectUri: `${APP}/callback`,
+      cookiePassword: 'test-password-that-is-at-least-32-chars',
+      apiUrl: idp.url,
+      env: {},
+      ...options.kit,
+      ...extra,
+    });
+  const h: Harness = {
+    idp,
+    kit: newKit(),
+    app: new Jar(),
+    idpJar: new Jar(),
+    newKit,
+    request(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has('cookie')) headers.set('cookie', h.app.header());
+      return new Request(new URL(path, APP), { ...init, headers });
+    },
+    async throughIdp(start, login) {
+      if (![302, 303].includes(start.status)) throw new Error(`expected a redirect, got ${start.status}: ${await start.text()}`);
+      h.app.store(start);
+      if (login) idp.nextLogin(login);
+      const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual', headers: { cookie: h.idpJar.header() } });
+      h.idpJar.store(authorize);
+      if (authorize.status !== 302) throw new Error(`IdP did not redirect back (${authorize.status})`);
+      return h.request(authorize.headers.get('location')!);
+    },
+    async signIn(login = {}, returnTo = '/dashboard') {
+      const callback = await h.throughIdp(await h.kit.signIn(h.request('/'), { returnTo }), login);
+      const done = await h.kit.handleCallback(callback);
+      h.app.store(done);
+      return done;
+    },
+    close: () => idp.close(),
+  };
+  return h;
+}
