@@ -4,7 +4,7 @@ import { parseCookieHeader, serializeCookie } from './cookies.js';
 import { AuthKitError, ProviderError } from './errors.js';
 import type { Provider, ProviderFactory } from './providers/types.js';
 import { workos } from './providers/workos.js';
-import { errorPage, redirect, redirectStatus } from './responses.js';
+import { errorPage, popupPage, redirect, redirectStatus } from './responses.js';
 import { safeReturnTo } from './return-to.js';
 import { SessionStore, type RefreshMode, type Resolution } from './session-store.js';
 import { createTransaction, type NewTransaction } from './transaction.js';
@@ -63,7 +63,7 @@ export interface AuthKit {
   completeCallback(url: URL, cookieHeader: string | null | undefined): Promise<CallbackOutcome>;
   signOutUrl(cookieHeader: string | null | undefined, returnTo?: string): Promise<{ url: string; cookies: CookieToSet[] }>;
   /** A same-origin path into the auth route, e.g. `/callback?authkit=step-up&maxAge=300&returnTo=%2Fbilling`. */
-  authRoutePath(action: AuthRouteAction, params?: { returnTo?: string } & StepUpRequirement): string;
+  authRoutePath(action: AuthRouteAction, params?: { returnTo?: string; popup?: boolean } & StepUpRequirement): string;
   runStepUpHooks(outcome: CallbackOutcome, hooks?: CallbackHooks): Promise<void>;
 }
 
@@ -192,6 +192,11 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
     async handleCallback(request, hooks = {}) {
       const outcome = await kit.completeCallback(new URL(request.url), request.headers.get('cookie'));
       await kit.runStepUpHooks(outcome, hooks);
+      if (outcome.transaction?.popup) {
+        return outcome.ok
+          ? popupPage({ type: 'authkit-stepup:result', ok: true }, outcome.returnTo, outcome.cookies)
+          : popupPage({ type: 'authkit-stepup:result', ok: false, code: outcome.error.code, message: outcome.error.message }, outcome.returnTo, outcome.cookies, outcome.error.status);
+      }
       if (outcome.ok) return redirect(outcome.returnTo, outcome.cookies);
       if (hooks.onError) {
         const response = await hooks.onError({ error: outcome.error, returnTo: outcome.returnTo, request });
@@ -211,7 +216,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
         case 'sign-in':
           return kit.signIn(request, { returnTo });
         case 'step-up':
-          return kit.stepUp(request, { ...readRequirement(params), returnTo });
+          return kit.stepUp(request, { ...readRequirement(params), returnTo, ...(params.get('popup') === '1' ? { popup: true } : {}) });
         case 'sign-out':
           return kit.signOut(request, { returnTo });
         case 'refresh': {
@@ -262,6 +267,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       if (params.maxAge !== undefined) q.set('maxAge', String(params.maxAge));
       if (params.mfa) q.set('mfa', '1');
       q.set('returnTo', safeReturnTo(params.returnTo));
+      if (params.popup) q.set('popup', '1');
       return `${config.redirectUri.pathname}?${q}`;
     },
   };

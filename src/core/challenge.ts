@@ -10,6 +10,8 @@ export interface StepUpRequired {
   code: 'step_up_required';
   requirement: StepUpRequirement;
   message: string;
+  /** Same-origin path that starts the step-up (the client adds `returnTo` and `popup`). */
+  startUrl?: string;
 }
 
 export function stepUpRequired(requirement: StepUpRequirement = {}, message?: string): StepUpRequired {

@@ -33,3 +33,25 @@ export function errorPage(error: AuthKitError, returnTo: string, cookies: Cookie
 <body><h1>We could not confirm it's you</h1><p>${escapeHtml(error.message)}</p><p>Error code: <code>${escapeHtml(error.code)}</code></p><p><a href="${escapeHtml(returnTo)}">Go back</a></p></body></html>`;
   return new Response(body, { status: error.status, headers });
 }
+
+/** Message the callback page posts to its opener when a popup step-up ends. */
+export interface PopupResult {
+  type: 'authkit-stepup:result';
+  ok: boolean;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * The callback's answer inside a popup: tell the opener (same origin only) and close. Without an
+ * opener (popup blocked, opened in a tab) it links on to `returnTo` instead.
+ */
+export function popupPage(result: PopupResult, returnTo: string, cookies: CookieToSet[], status = 200): Response {
+  const headers = baseHeaders(cookies);
+  headers.set('content-type', 'text/html; charset=utf-8');
+  const payload = JSON.stringify(result).replace(/</g, '\\u003c');
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${result.ok ? 'Confirmed' : 'Not confirmed'}</title></head>
+<body style="font:16px system-ui,sans-serif;margin:3rem;text-align:center"><p>${result.ok ? 'Confirmed. You can close this window.' : escapeHtml(result.message ?? 'Not confirmed.')}</p><p><a href="${escapeHtml(returnTo)}">Continue</a></p>
+<script>(function(){var r=${payload};if(window.opener&&!window.opener.closed){window.opener.postMessage(r,location.origin);window.close();}})();</script></body></html>`;
+  return new Response(body, { status, headers });
+}
