@@ -1,0 +1,95 @@
+import { NextRequest } from 'next/server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { authkitMiddleware, authkitProxy } from '../../src/middleware.js';
+import { parseCookieHeader } from '../../src/core/cookies.js';
+import { APP, startHarness, type Harness } from '../helpers/flow.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('authkitMiddleware / authkitProxy', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ idp: { accessTokenTtl: 1 }, kit: { clockTolerance: 0 } });
+  });
+  afterEach(() => h.close());
+
+  const config = () => ({
+    clientId: h.idp.clientId,
+    apiKey: h.idp.apiKey,
+    redirectUri: `${APP}/callback`,
+    cookiePassword: 'test-password-that-is-at-least-32-chars',
+    apiUrl: h.idp.url,
+    clockTolerance: 0,
+    env: {},
+  });
+  const request = (path: string) => new NextRequest(new URL(path, APP), { headers: { cookie: h.app.header() } });
+  const forwardedCookie = (res: Response) => res.headers.get('x-middleware-request-cookie');
+
+  it('rejects policies under 60 s at configuration time', () => {
+    expect(() => authkitProxy({ stepUp: { '/account/:path*': { maxAge: 10 } } })).toThrow(/at least 60 seconds/);
+  });
+
+  it('passes signed-out visitors through unprotected paths without sealing anything', async () => {
+    const mw = authkitMiddleware({ config: config(), stepUp: { '/account/:path*': { mfa: true } } });
+    const res = await mw(request('/pricing'));
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.headers.get('x-middleware-next')).toBe('1');
+  });
+
+  it('sends signed-out visitors of a protected path to sign-in with returnTo', async () => {
+    const mw = authkitMiddleware({ config: config(), middlewareAuth: { enabled: true, unauthenticatedPaths: ['/', '/pricing'] } });
+    expect((await mw(request('/pricing'))).status).toBe(200);
+    const res = await mw(request('/reports?q=1'));
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.get('location')!).pathname).toBe('/user_management/authorize');
+    h.app.store(res);
+    const done = await h.kit.handleCallback(await h.throughIdp(res, {}));
+    expect(done.headers.get('location')).toBe('/reports?q=1');
+  });
+
+  it('route policies: a session without MFA entering /account is stepped up; other sections are untouched', async () => {
+    await h.signIn({ email: 'bob@example.com' });
+    const mw = authkitMiddleware({ config: config(), stepUp: { '/account/:path*': { maxAge: 60, mfa: true } } });
+    const home = await mw(request('/'));
+    expect(home.status).toBe(200);
+    expect(home.headers.get('cache-control')).toBe('private, no-store');
+    expect(home.headers.get('vary')).toBe('Cookie');
+    const account = await mw(request('/account/keys'));
+    expect(account.status).toBe(302);
+    const url = new URL(account.headers.get('location')!);
+    expect(url.searchParams.get('max_age')).toBe('60');
+    expect(url.searchParams.get('login_hint')).toBe('bob@example.com');
+  });
+
+  it('a fresh MFA session passes the policy', async () => {
+    await h.signIn({ email: 'alice@example.com' });
+    const mw = authkitMiddleware({ config: { ...config(), clockTolerance: 5 }, stepUp: { '/account/:path*': { maxAge: 60, mfa: true } } });
+    const res = await mw(request('/account'));
+    expect(res.status).toBe(200);
+  });
+
+  it('refreshes an expired token and forwards the new session to the same request', async () => {
+    await h.signIn({ email: 'alice@example.com' });
+    await sleep(1100);
+    const mw = authkitMiddleware({ config: config() });
+    const res = await mw(request('/dashboard'));
+    expect(res.status).toBe(200);
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('wos-session='));
+    expect(set).toBeDefined();
+    // Next applies x-middleware-request-* headers to the request the app renders.
+    const forwarded = parseCookieHeader(forwardedCookie(res));
+    expect(forwarded.get('wos-session')).toBe(set!.split(';')[0]!.slice('wos-session='.length));
+    expect(res.headers.get('x-middleware-request-x-authkit-path')).toBe('/dashboard');
+    expect(h.idp.stats().refreshes).toBe(1);
+  });
+
+  it('leaves the callback route alone', async () => {
+    await h.signIn();
+    await sleep(1100);
+    const mw = authkitMiddleware({ config: config() });
+    const res = await mw(request('/callback?code=x&state=y'));
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(h.idp.stats().refreshes).toBe(0);
+  });
+});
