@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 
 export interface VerifierOptions {
   jwksUrl: URL;
@@ -32,11 +32,7 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
   const algorithms = options.algorithms.filter((a) => SAFE_ALGORITHMS.has(a));
   if (algorithms.length === 0) throw new Error('No allowed JWT algorithm: use RS256 or ES256 (never none or HMAC).');
   if (options.issuers.length === 0) throw new Error('The expected issuer must be known.');
-  // jose caches keys, refetches on an unknown `kid` at most once per cooldown, and serves the cached
-  // set when a refetch is not allowed — so a flood of forged `kid`s never floods the provider.
-  const keys =
-    options.keys ??
-    createRemoteJWKSet(options.jwksUrl, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+  const keys = options.keys ?? remoteKeys(options.jwksUrl);
 
   return async function verifyAccessToken(token: string): Promise<VerifyResult> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 16_384) {
@@ -71,6 +67,24 @@ function audienceMatches(payload: JWTPayload, clientId: string): boolean {
   const { aud } = payload;
   if (aud !== undefined) return Array.isArray(aud) ? aud.includes(clientId) : aud === clientId;
   return (payload as Record<string, unknown>).client_id === clientId;
+}
+
+/**
+ * The provider's JWKS, cached. jose refetches on an unknown `kid` at most once per cooldown and
+ * serves the cached set otherwise, so forged `kid`s never flood the provider. When a refetch fails
+ * (provider down) the last keys that were fetched keep verifying: an outage must not sign anyone out.
+ */
+function remoteKeys(url: URL): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(url, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      const lastKnown = isKeyFetchFailure(error) ? remote.jwks() : undefined;
+      if (!lastKnown) throw error;
+      return createLocalJWKSet(lastKnown)(header, token);
+    }
+  };
 }
 
 /** A network failure, timeout or non-200 while fetching the JWKS: nothing is known about the token. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { base64url, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { createAccessTokenVerifier } from '../../src/core/verify.js';
 import { startJwksServer, type JwksServer } from '../helpers/jwks-server.js';
@@ -95,6 +95,22 @@ describe('createAccessTokenVerifier', () => {
     try {
       expect(await fresh(await jwks.sign({ sub: 'u', client_id: clientId }))).toMatchObject({ ok: false, reason: 'unavailable' });
     } finally {
+      jwks.setStatus(200);
+    }
+  });
+
+  it('keeps verifying with the last fetched keys while the JWKS endpoint is down', async () => {
+    const fresh = createAccessTokenVerifier({ jwksUrl: jwks.jwksUrl, issuers: [jwks.issuer], clientId, algorithms: ['RS256'], clockTolerance: 5 });
+    expect((await fresh(await jwks.sign({ sub: 'u', client_id: clientId }))).ok).toBe(true);
+    jwks.setStatus(503);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 11 * 60_000); // past the 10-minute cache: jose wants to refetch
+      const before = jwks.requests();
+      expect(await fresh(await jwks.sign({ sub: 'u', client_id: clientId }))).toMatchObject({ ok: true });
+      expect(jwks.requests()).toBeGreaterThan(before); // it did try the provider first
+    } finally {
+      vi.useRealTimers();
       jwks.setStatus(200);
     }
   });
