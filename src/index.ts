@@ -10,7 +10,9 @@ export { hasMfa, authAge, evaluateStepUp } from './core/step-up.js';
 export { safeReturnTo } from './core/return-to.js';
 export { parseCookieHeader, serializeCookie, applyCookies } from './core/cookies.js';
 export { workos } from './core/providers/workos.js';
-export type { Provider, ProviderFactory, TokenSet, AuthorizeParams, ExchangeParams } from './core/providers/types.js';
+export { oidc } from './core/providers/oidc.js';
+export type { OidcOptions } from './core/providers/oidc.js';
+export type { Provider, ProviderFactory, ProviderSettings, TokenSet, AuthorizeParams, ExchangeParams } from './core/providers/types.js';
 export type { RefreshMode, Resolution, SessionState } from './core/session-store.js';
 export type {
   AuthInfo,
@@ -24,5 +26,6 @@ export type {
   StepUpResult,
   User,
 } from './core/types.js';
-export { stepUpRequired, isStepUpRequired, stepUpChallenge, signedOutChallenge, describeRequirement } from './core/challenge.js';
-export type { StepUpRequired } from './core/challenge.js';
+export { stepUpChallenge, signedOutChallenge } from './core/challenge.js';
+export { stepUpRequired, isStepUpRequired, describeRequirement } from './core/marker.js';
+export type { StepUpRequired } from './core/marker.js';

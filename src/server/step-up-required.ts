@@ -1,5 +1,5 @@
 import 'server-only';
-import { stepUpRequired as marker, type StepUpRequired } from '../core/challenge.js';
+import { stepUpRequired as marker, type StepUpRequired } from '../core/marker.js';
 import type { StepUpRequirement } from '../core/types.js';
 import { getAuthKit } from './instance.js';
 

@@ -1,0 +1,54 @@
+import { StepUpError } from './step-up-error.js';
+
+/** What the callback page inside the popup posts to its opener (see `popupPage` in core). */
+interface PopupResult {
+  type: 'authkit-stepup:result';
+  ok: boolean;
+  code?: string;
+  message?: string;
+}
+
+const POLL_MS = 500;
+
+/** Opens the step-up window; `null` when the browser blocked it. */
+export function openPopup(url: string): Window | null {
+  const width = 500;
+  const height = 680;
+  const left = Math.max(0, window.screenX + (window.outerWidth - width) / 2);
+  const top = Math.max(0, window.screenY + (window.outerHeight - height) / 2);
+  return window.open(url, 'authkit-stepup', `popup,width=${width},height=${height},left=${left},top=${top}`);
+}
+
+/**
+ * Settles when the popup reports: resolves on success, rejects with the callback's code on
+ * failure, or with `step_up_cancelled` once the window is closed without a report.
+ */
+export function popupResult(popup: Window): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let closedOnce = false;
+
+    const finish = (error?: StepUpError) => {
+      window.removeEventListener('message', onMessage);
+      clearInterval(poll);
+      if (error) reject(error);
+      else resolve();
+    };
+
+    // Any window can post to us; only our own origin's callback page may settle a step-up.
+    const onMessage = (event: MessageEvent) => {
+      const data = event.data as PopupResult | null;
+      if (event.origin !== location.origin || data?.type !== 'authkit-stepup:result') return;
+      finish(data.ok ? undefined : new StepUpError(String(data.code ?? 'step_up_failed'), String(data.message ?? 'The step-up was not confirmed.')));
+    };
+
+    // The callback posts and then closes itself; allow one more poll for that message to land
+    // before reading "closed" as the user giving up.
+    const poll = setInterval(() => {
+      if (!popup.closed) return;
+      if (closedOnce) finish(new StepUpError('step_up_cancelled', 'The confirmation window was closed.'));
+      closedOnce = true;
+    }, POLL_MS);
+
+    window.addEventListener('message', onMessage);
+  });
+}
