@@ -3,6 +3,7 @@ import { resolveConfig, type AuthKitConfig, type ResolvedConfig } from './config
 import { parseCookieHeader, serializeCookie } from './cookies.js';
 import { AuthKitError, ProviderError } from './errors.js';
 import type { Provider, ProviderFactory } from './providers/types.js';
+import { oidc } from './providers/oidc.js';
 import { workos } from './providers/workos.js';
 import { errorPage, popupPage, redirect, redirectStatus } from './responses.js';
 import { safeReturnTo } from './return-to.js';
@@ -96,12 +97,25 @@ function readRequirement(params: URLSearchParams): StepUpRequirement {
   return requirement;
 }
 
+/** What a provider factory was given in code (`oidc({ issuer, clientId })`) wins over top-level options and env. */
+function withProviderSettings(options: AuthKitOptions): AuthKitConfig {
+  const factory = options.provider;
+  if (factory === workos) return { ...options, providerKind: 'workos' };
+  if (!factory?.kind && !factory?.settings) return options;
+  const merged: AuthKitConfig = { ...options };
+  if (factory.kind) merged.providerKind = factory.kind;
+  for (const [key, value] of Object.entries(factory.settings ?? {})) {
+    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+  }
+  return merged;
+}
+
 export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
   let resolved: { config: ResolvedConfig; provider: Provider; store: SessionStore } | undefined;
   const ctx = () => {
     if (!resolved) {
-      const config = resolveConfig(options);
-      const provider = (options.provider ?? workos)(config);
+      const config = resolveConfig(withProviderSettings(options));
+      const provider = (options.provider ?? (config.providerKind === 'oidc' ? oidc() : workos))(config);
       resolved = { config, provider, store: new SessionStore(config, provider, { cacheSize: options.sessionCacheSize }) };
     }
     return resolved;

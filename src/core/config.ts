@@ -12,8 +12,16 @@ export interface AuthKitConfig {
   cookieName?: string;
   /** WorkOS API base URL; defaults to `https://api.workos.com` or the `WORKOS_API_*` variables. */
   apiUrl?: string;
-  /** Expected `iss` for custom auth domains (`WORKOS_ISSUER`). */
+  /**
+   * WorkOS: expected `iss` for custom auth domains (`WORKOS_ISSUER`). OpenID Connect: the
+   * provider's issuer to discover (`AUTH_ISSUER`).
+   */
   issuer?: string;
+  /**
+   * Which wire protocol to speak. Default: `'oidc'` when `WORKOS_CLIENT_ID` is unset and
+   * `AUTH_ISSUER` is set, else `'workos'`. `createAuthKit({ provider: oidc(...) })` sets it.
+   */
+  providerKind?: 'workos' | 'oidc';
   /** Allowed access-token signature algorithms. Never `none`, never HMAC. */
   algorithms?: Array<'RS256' | 'RS384' | 'RS512' | 'PS256' | 'ES256' | 'ES384' | 'EdDSA'>;
   /** Clock tolerance in seconds for `exp`/`iat`/`auth_time` checks (default 5). */
@@ -30,6 +38,7 @@ export interface AuthKitConfig {
 }
 
 export interface ResolvedConfig {
+  providerKind: 'workos' | 'oidc';
   clientId: string;
   apiKey: string;
   redirectUri: URL;
@@ -45,6 +54,8 @@ export interface ResolvedConfig {
   secureCookies: boolean;
   refreshBuffer: number;
   mfaAcrValues: string;
+  /** OpenID Connect only: `AUTH_SCOPE`, `AUTH_AUDIENCE`, `AUTH_RESOURCE` (`oidc({...})` options win). */
+  oidc?: { scope?: string; audience?: string; resource?: string };
 }
 
 export const DEFAULT_COOKIE_NAME = 'wos-session';
@@ -64,18 +75,18 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-function checkPasswords(password: CookiePassword | undefined): CookiePassword {
+function checkPasswords(password: CookiePassword | undefined, variable = 'WORKOS_COOKIE_PASSWORD'): CookiePassword {
   if (password === undefined || (typeof password === 'string' && password === '')) {
     throw new ConfigError(
       'config_missing_cookie_password',
-      'WORKOS_COOKIE_PASSWORD is not set. Set it (or `cookiePassword`) to a random secret of at least 32 characters, e.g. the output of `openssl rand -base64 32`.',
+      `${variable} is not set. Set it (or \`cookiePassword\`) to a random secret of at least 32 characters, e.g. the output of \`openssl rand -base64 32\`.`,
     );
   }
   const all = typeof password === 'string' ? [password] : Object.values(password);
   if (all.length === 0 || all.some((p) => typeof p !== 'string' || p.length < 32)) {
     throw new ConfigError(
       'config_weak_cookie_password',
-      'WORKOS_COOKIE_PASSWORD must be at least 32 characters long (every password, when rotating). Generate one with `openssl rand -base64 32`.',
+      `${variable} must be at least 32 characters long (every password, when rotating). Generate one with \`openssl rand -base64 32\`.`,
     );
   }
   return password;
@@ -104,6 +115,9 @@ function workosApiUrl(config: AuthKitConfig, env: Record<string, string | undefi
 /** Resolves explicit fields over environment variables; throws `ConfigError` with the variable to fix. */
 export function resolveConfig(config: AuthKitConfig = {}): ResolvedConfig {
   const env = readEnv(config);
+  // Generic OpenID Connect when only the AUTH_* variables are there; WorkOS otherwise.
+  const providerKind = config.providerKind ?? (!nonEmpty(env.WORKOS_CLIENT_ID) && nonEmpty(env.AUTH_ISSUER) ? 'oidc' : 'workos');
+  if (providerKind === 'oidc') return resolveOidcConfig(config, env);
   const clientId = nonEmpty(config.clientId) ?? nonEmpty(env.WORKOS_CLIENT_ID);
   if (!clientId) {
     throw new ConfigError('config_missing_client_id', 'WORKOS_CLIENT_ID is not set. Copy the client ID from the WorkOS dashboard (API Keys) into WORKOS_CLIENT_ID, or pass `clientId`.');
@@ -112,7 +126,18 @@ export function resolveConfig(config: AuthKitConfig = {}): ResolvedConfig {
   if (!apiKey) {
     throw new ConfigError('config_missing_api_key', 'WORKOS_API_KEY is not set. Copy the secret API key from the WorkOS dashboard into WORKOS_API_KEY, or pass `apiKey`.');
   }
-  const rawRedirect = nonEmpty(config.redirectUri) ?? nonEmpty(env.WORKOS_REDIRECT_URI) ?? nonEmpty(env.NEXT_PUBLIC_WORKOS_REDIRECT_URI);
+  const redirectUri = readRedirectUri(config, env, 'WORKOS_REDIRECT_URI', 'the WorkOS dashboard');
+  const cookiePassword = checkPasswords(config.cookiePassword ?? nonEmpty(env.WORKOS_COOKIE_PASSWORD));
+  const issuer = nonEmpty(config.issuer) ?? nonEmpty(env.WORKOS_ISSUER);
+  return { providerKind, clientId, apiKey, redirectUri, cookiePassword, apiUrl: workosApiUrl(config, env), issuer, ...commonSettings(config, env, redirectUri) };
+}
+
+function readRedirectUri(config: AuthKitConfig, env: Record<string, string | undefined>, variable: string, registerWith: string): URL {
+  const rawRedirect =
+    nonEmpty(config.redirectUri) ??
+    (variable === 'AUTH_REDIRECT_URI' ? nonEmpty(env.AUTH_REDIRECT_URI) : undefined) ??
+    nonEmpty(env.WORKOS_REDIRECT_URI) ??
+    nonEmpty(env.NEXT_PUBLIC_WORKOS_REDIRECT_URI);
   let redirectUri: URL;
   try {
     if (!rawRedirect) throw new Error('missing');
@@ -121,20 +146,57 @@ export function resolveConfig(config: AuthKitConfig = {}): ResolvedConfig {
   } catch {
     throw new ConfigError(
       'config_invalid_redirect_uri',
-      `WORKOS_REDIRECT_URI ${rawRedirect ? `("${rawRedirect}") is not an absolute http(s) URL` : 'is not set'}. Set it to the absolute URL of your callback route, e.g. http://localhost:3000/callback, and register it in the WorkOS dashboard.`,
+      `${variable} ${rawRedirect ? `("${rawRedirect}") is not an absolute http(s) URL` : 'is not set'}. Set it to the absolute URL of your callback route, e.g. http://localhost:3000/callback, and register it in ${registerWith}.`,
     );
   }
-  const cookiePassword = checkPasswords(config.cookiePassword ?? nonEmpty(env.WORKOS_COOKIE_PASSWORD));
-  const issuer = nonEmpty(config.issuer) ?? nonEmpty(env.WORKOS_ISSUER);
-  const maxAge = Number(config.cookieMaxAge ?? nonEmpty(env.WORKOS_COOKIE_MAX_AGE) ?? FOUR_HUNDRED_DAYS);
+  return redirectUri;
+}
+
+/** `AUTH_ISSUER`, `AUTH_CLIENT_ID`, `AUTH_CLIENT_SECRET` (a public client has none: PKCE still binds the code). */
+function resolveOidcConfig(config: AuthKitConfig, env: Record<string, string | undefined>): ResolvedConfig {
+  const rawIssuer = nonEmpty(config.issuer) ?? nonEmpty(env.AUTH_ISSUER);
+  let issuer: string;
+  try {
+    if (!rawIssuer) throw new Error('missing');
+    const parsed = new URL(rawIssuer);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('protocol');
+    issuer = rawIssuer;
+  } catch {
+    throw new ConfigError(
+      'config_invalid_api_url',
+      `AUTH_ISSUER ${rawIssuer ? `("${rawIssuer}") is not an http(s) URL` : 'is not set'}. Set it (or \`oidc({ issuer })\`) to your OpenID provider's issuer, e.g. https://your-tenant.eu.auth0.com/ — the URL its /.well-known/openid-configuration lives under.`,
+    );
+  }
+  const clientId = nonEmpty(config.clientId) ?? nonEmpty(env.AUTH_CLIENT_ID);
+  if (!clientId) {
+    throw new ConfigError('config_missing_client_id', 'AUTH_CLIENT_ID is not set. Copy the client ID of the application registered with your OpenID provider into AUTH_CLIENT_ID, or pass `oidc({ clientId })`.');
+  }
+  const redirectUri = readRedirectUri(config, env, 'AUTH_REDIRECT_URI', 'your OpenID provider');
+  const cookiePassword = checkPasswords(config.cookiePassword ?? nonEmpty(env.AUTH_COOKIE_PASSWORD) ?? nonEmpty(env.WORKOS_COOKIE_PASSWORD), 'AUTH_COOKIE_PASSWORD');
+  const oidc: NonNullable<ResolvedConfig['oidc']> = {};
+  const scope = nonEmpty(env.AUTH_SCOPE);
+  const audience = nonEmpty(env.AUTH_AUDIENCE);
+  const resource = nonEmpty(env.AUTH_RESOURCE);
+  if (scope) oidc.scope = scope;
+  if (audience) oidc.audience = audience;
+  if (resource) oidc.resource = resource;
   return {
+    providerKind: 'oidc',
     clientId,
-    apiKey,
+    apiKey: nonEmpty(config.apiKey) ?? nonEmpty(env.AUTH_CLIENT_SECRET) ?? '',
     redirectUri,
     cookiePassword,
-    cookieName: nonEmpty(config.cookieName) ?? nonEmpty(env.WORKOS_COOKIE_NAME) ?? DEFAULT_COOKIE_NAME,
-    apiUrl: workosApiUrl(config, env),
+    apiUrl: issuer.replace(/\/+$/, ''),
     issuer,
+    oidc,
+    ...commonSettings(config, env, redirectUri),
+  };
+}
+
+function commonSettings(config: AuthKitConfig, env: Record<string, string | undefined>, redirectUri: URL) {
+  const maxAge = Number(config.cookieMaxAge ?? nonEmpty(env.WORKOS_COOKIE_MAX_AGE) ?? FOUR_HUNDRED_DAYS);
+  return {
+    cookieName: nonEmpty(config.cookieName) ?? nonEmpty(env.WORKOS_COOKIE_NAME) ?? DEFAULT_COOKIE_NAME,
     algorithms: config.algorithms ?? ['RS256'],
     clockTolerance: config.clockTolerance ?? 5,
     cookieDomain: nonEmpty(config.cookieDomain) ?? nonEmpty(env.WORKOS_COOKIE_DOMAIN),

@@ -93,14 +93,19 @@ export function defaultAmr(user: DevUser): string[] {
   return user.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd'];
 }
 
-/** The `user` object of WorkOS's authenticate response (snake_case, `object: 'user'`). */
+/**
+ * The `user` object of WorkOS's authenticate response (snake_case, `object: 'user'`), as
+ * `@workos-inc/node` 10 reads it (`UserResponse`, which includes `name` and `locale`).
+ */
 export interface WorkOSUserObject {
   object: 'user';
   id: string;
   email: string;
   email_verified: boolean;
+  name: string | null;
   first_name: string;
   last_name: string;
+  locale: string | null;
   profile_picture_url: string | null;
   last_sign_in_at: string | null;
   created_at: string;
@@ -115,8 +120,10 @@ export function toWorkOSUser(user: DevUser, createdAt: string, lastSignInAt: str
     id: user.id,
     email: user.email,
     email_verified: true,
+    name: `${user.firstName} ${user.lastName}`.trim() || null,
     first_name: user.firstName,
     last_name: user.lastName,
+    locale: null,
     profile_picture_url: null,
     last_sign_in_at: lastSignInAt,
     created_at: createdAt,

@@ -46,4 +46,21 @@ export interface Provider {
   logoutUrl(params: { sessionId?: string; returnTo: string }): Promise<URL | null>;
 }
 
-export type ProviderFactory = (config: ResolvedConfig) => Provider;
+/** Settings a provider factory was given in code, e.g. `oidc({ issuer, clientId, clientSecret })`. */
+export interface ProviderSettings {
+  clientId?: string;
+  /** The WorkOS API key, or an OpenID client secret. */
+  apiKey?: string;
+  issuer?: string;
+  mfaAcrValues?: string;
+}
+
+/**
+ * Builds a provider from the resolved configuration. `kind` selects which variables
+ * `resolveConfig` reads; `settings` win over top-level options and environment variables.
+ */
+export interface ProviderFactory {
+  (config: ResolvedConfig): Provider;
+  readonly kind?: Provider['kind'];
+  readonly settings?: ProviderSettings;
+}

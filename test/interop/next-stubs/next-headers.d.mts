@@ -1,0 +1,3 @@
+export function headers(): Promise<Headers>;
+export function cookies(): Promise<unknown>;
+export function draftMode(): Promise<unknown>;

@@ -1,0 +1,331 @@
+import { decodeJwt } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAuthKit, hasMfa, PAPE_MULTI_FACTOR, ProviderError, type StepUpEvent } from '../../src/index.js';
+import { parseCookieHeader, serializeCookie } from '../../src/core/cookies.js';
+import { readSessionSeal, unsealSession } from '../../src/core/session-cookie.js';
+import type { Session } from '../../src/core/types.js';
+import { startOidcHarness, type OidcHarness } from './oidc-flow.js';
+import { APP, RESOURCE } from './op-server.js';
+
+// The generic OpenID Connect provider against a real, certified OP (oidc-provider) over loopback
+// HTTP, driven with plain Requests like the dev-IdP integration tests.
+
+const PASSWORD = 'test-password-that-is-at-least-32-chars';
+const now = () => Math.floor(Date.now() / 1000);
+
+async function sessionOf(h: OidcHarness): Promise<Session> {
+  const seal = readSessionSeal(parseCookieHeader(h.app.header()), 'wos-session');
+  const session = seal ? await unsealSession(seal, PASSWORD) : null;
+  if (!session) throw new Error('no session cookie');
+  return session;
+}
+
+/** A rejected callback: 4xx with the code, no redirect, and only the transaction cookie touched. */
+async function expectRejected(h: OidcHarness, response: Response, code: string): Promise<void> {
+  expect(response.status).toBeGreaterThanOrEqual(400);
+  expect(response.status).toBeLessThan(500);
+  expect(response.headers.get('location')).toBeNull();
+  expect(await response.text()).toContain(code);
+  const touched = response.headers.getSetCookie().map((c) => c.split('=')[0]!);
+  expect(touched.every((name) => name.includes('-tx-'))).toBe(true);
+}
+
+let h: OidcHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_time in the %s', (claimsIn) => {
+  const events: StepUpEvent[] = [];
+  async function start() {
+    events.length = 0;
+    h = await startOidcHarness({ op: { claimsIn }, kit: { onStepUp: (e) => void events.push(e) } });
+    return h;
+  }
+
+  it('signs in with code + PKCE (S256) + nonce, and exposes the user, amr and authTime', async () => {
+    const h = await start();
+    const start_ = await h.kit.signIn(h.request('/'), { returnTo: '/dashboard' });
+    const authorize = new URL(start_.headers.get('location')!);
+    expect(authorize.origin + authorize.pathname).toBe(`${h.op.issuer}/auth`);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(authorize.searchParams.get('nonce')).toBeTruthy();
+    expect(authorize.searchParams.get('scope')).toBe('openid profile email offline_access');
+    expect(authorize.searchParams.get('resource')).toBe(RESOURCE);
+    expect(authorize.searchParams.has('max_age')).toBe(false);
+
+    const done = await h.kit.handleCallback(await h.throughOp(start_, { amr: ['pwd'], ts: now() - 30 }));
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe('/dashboard');
+    h.app.store(done);
+
+    const auth = (await h.kit.getSession(h.app.header()))!;
+    expect(auth.user).toMatchObject({ id: 'acct-alice', email: 'alice@example.com', emailVerified: true, firstName: 'Alice', lastName: 'Admin' });
+    expect(auth.amr).toEqual(['pwd']);
+    expect(auth.authTime).toBeGreaterThanOrEqual(now() - 35);
+    expect(auth.authTime).toBeLessThanOrEqual(now() - 25);
+    // Where the values came from: the verified access token, or the ID token kept in the cookie.
+    const claims = decodeJwt(auth.accessToken);
+    expect(claims.aud).toBe(RESOURCE);
+    if (claimsIn === 'access-token') {
+      expect(claims.amr).toEqual(['pwd']);
+      expect(auth.sessionId).not.toBe('');
+    } else {
+      expect(claims.amr).toBeUndefined();
+      expect((await sessionOf(h)).idClaims).toMatchObject({ amr: ['pwd'], auth_time: auth.authTime });
+    }
+  });
+
+  it('step-up sends max_age=0 and login_hint, forces a login at the OP, and moves authTime forward', async () => {
+    const h = await start();
+    await h.signIn({ ts: now() - 600 });
+    const before = (await h.kit.getSession(h.app.header()))!;
+    const stepUp = await h.kit.stepUp(h.request('/settings', { method: 'POST' }), { returnTo: '/settings/danger' });
+    const url = new URL(stepUp.headers.get('location')!);
+    expect(url.searchParams.get('max_age')).toBe('0');
+    expect(url.searchParams.get('login_hint')).toBe('alice@example.com');
+    expect(url.searchParams.has('acr_values')).toBe(false);
+
+    const done = await h.kit.handleCallback(await h.throughOp(stepUp));
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe('/settings/danger');
+    h.app.store(done);
+    // The OP really asked for a login again (oidc-provider's max_age=0 policy), not silent SSO.
+    expect(h.op.interactions.map((i) => i.prompt)).toEqual(['login', 'login']);
+    const after = (await h.kit.getSession(h.app.header()))!;
+    expect(after.user.id).toBe(before.user.id);
+    expect(after.authTime!).toBeGreaterThanOrEqual(now() - 5);
+    expect(after.authTime!).toBeGreaterThan(before.authTime!);
+    if (claimsIn === 'access-token') expect(after.sessionId).toBe(before.sessionId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ previousAuthTime: before.authTime, authTime: after.authTime, requirement: { maxAge: 0 } });
+  });
+
+  it('step-up with mfa sends acr_values and yields an amr with MFA', async () => {
+    const h = await start();
+    await h.signIn();
+    expect(hasMfa((await h.kit.getSession(h.app.header()))!.amr)).toBe(false);
+
+    const stepUp = await h.kit.stepUp(h.request('/'), { mfa: true, returnTo: '/admin' });
+    expect(new URL(stepUp.headers.get('location')!).searchParams.get('acr_values')).toBe(PAPE_MULTI_FACTOR);
+    const done = await h.kit.handleCallback(await h.throughOp(stepUp));
+    expect(done.headers.get('location')).toBe('/admin');
+    h.app.store(done);
+    // The OP saw the request for MFA, and answered with the methods it used.
+    expect(h.op.interactions.at(-1)!.params.acr_values).toBe(PAPE_MULTI_FACTOR);
+    const after = (await h.kit.getSession(h.app.header()))!;
+    expect(after.amr).toEqual(['pwd', 'otp', 'mfa']);
+    expect(hasMfa(after.amr)).toBe(true);
+    expect(events[0]!.amr).toEqual(['pwd', 'otp', 'mfa']);
+  });
+
+  it('rejects an MFA step-up the OP answered without MFA (step_up_mfa_missing), keeping the session', async () => {
+    const h = await start();
+    await h.signIn();
+    const cookie = h.app.get('wos-session');
+    const stepUp = await h.kit.stepUp(h.request('/'), { mfa: true });
+    const res = await h.kit.handleCallback(await h.throughOp(stepUp, { amr: ['pwd'] }));
+    await expectRejected(h, res, 'step_up_mfa_missing');
+    h.app.store(res);
+    expect(h.app.get('wos-session')).toBe(cookie);
+  });
+
+  it('rejects a login older than the requested max_age (step_up_stale), keeping the session', async () => {
+    const h = await start();
+    await h.signIn({ ts: now() - 600 });
+    const cookie = h.app.get('wos-session');
+    const before = (await h.kit.getSession(h.app.header()))!;
+    const stepUp = await h.kit.stepUp(h.request('/'), { maxAge: 60 });
+    // The OP completes the login but reports an authentication from an hour ago (it ignored max_age).
+    const res = await h.kit.handleCallback(await h.throughOp(stepUp, { ts: now() - 3600 }));
+    await expectRejected(h, res, 'step_up_stale');
+    h.app.store(res);
+    expect(h.app.get('wos-session')).toBe(cookie);
+    expect((await h.kit.getSession(h.app.header()))!.authTime).toBe(before.authTime);
+    expect(events).toEqual([]);
+  });
+
+  it('rejects a step-up completed as another account (step_up_user_mismatch)', async () => {
+    const h = await start();
+    await h.signIn();
+    const stepUp = await h.kit.stepUp(h.request('/'));
+    const res = await h.kit.handleCallback(await h.throughOp(stepUp, { email: 'bob@example.com' }));
+    await expectRejected(h, res, 'step_up_user_mismatch');
+  });
+
+  it('refreshes with rotation and keeps amr/authTime; the old refresh token, replayed by another instance, fails', async () => {
+    h = await startOidcHarness({ op: { claimsIn, accessTokenTtl: 3 }, kit: { clockTolerance: 0 } });
+    await h.signIn({ amr: ['pwd', 'otp'], ts: now() - 120 });
+    const original = await sessionOf(h);
+    const oldCookies = h.app.header();
+    const first = (await h.kit.getSession(oldCookies))!;
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    expect(await h.kit.getSession(oldCookies)).toBeNull(); // expired: needs a refresh
+
+    const refreshed = await h.kit.resolveSession(oldCookies, 'expired');
+    expect(refreshed.auth).not.toBeNull();
+    expect(refreshed.auth!.amr).toEqual(['pwd', 'otp']);
+    expect(refreshed.auth!.authTime).toBe(first.authTime);
+    expect(refreshed.auth!.accessToken).not.toBe(first.accessToken);
+    h.app.store(new Response(null, { headers: refreshed.cookies.map((c): [string, string] => ['set-cookie', serializeCookie(c)]) }));
+    const rotated = await sessionOf(h);
+    expect(rotated.refreshToken).not.toBe(original.refreshToken);
+    expect((await h.kit.getSession(h.app.header()))!.authTime).toBe(first.authTime);
+
+    // The same instance, a moment later, with the old cookie (a second tab): served the rotated session.
+    const again = await h.kit.resolveSession(oldCookies, 'expired');
+    expect(again.auth!.accessToken).toBe(refreshed.auth!.accessToken);
+    expect(h.op.tokenRequests()['refresh_token:ok']).toBe(1);
+
+    // Another server instance has no such memory: the OP sees a reused refresh token and refuses it.
+    const other = h.newKit({ clockTolerance: 0 });
+    await expect(other.store.refresh(original)).rejects.toMatchObject({ code: 'refresh_failed', transient: false, providerCode: 'invalid_grant' });
+    const replay = await other.resolveSession(oldCookies, 'expired');
+    expect(replay.auth).toBeNull();
+    expect(replay.cookies.some((c) => c.name === 'wos-session' && c.options.maxAge === 0)).toBe(true);
+    expect(h.op.tokenRequests()['refresh_token:error']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('signs out through the end_session_endpoint (client_id + post_logout_redirect_uri) and ends the OP session', async () => {
+    const h = await start();
+    await h.signIn();
+    const out = await h.kit.signOut(h.request('/'), { returnTo: '/' });
+    const logout = new URL(out.headers.get('location')!);
+    expect(`${logout.origin}${logout.pathname}`).toBe(`${h.op.issuer}/session/end`);
+    expect(logout.searchParams.get('client_id')).toBe(h.op.clientId);
+    expect(logout.searchParams.get('post_logout_redirect_uri')).toBe(`${APP}/`);
+    h.app.store(out);
+    expect(h.app.get('wos-session')).toBeUndefined();
+
+    // The OP accepts it: its confirmation form posts back and it redirects to our post-logout URI.
+    const page = await fetch(logout, { headers: { cookie: h.opJar.header() } });
+    h.opJar.store(page);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    const action = /action="([^"]+)"/.exec(html)![1]!;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+    const confirmed = await fetch(new URL(action.replace(/&amp;/g, '&'), h.op.issuer), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: h.opJar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }),
+    });
+    h.opJar.store(confirmed);
+    expect(confirmed.headers.get('location')).toBe(`${APP}/`);
+
+    // The OP session is gone: signing in again needs a login, not silent SSO.
+    await h.signIn();
+    expect(h.op.interactions.map((i) => i.prompt)).toEqual(['login', 'login']);
+  });
+});
+
+describe('oidc provider: configuration, audience and errors', () => {
+  it('is selected by AUTH_ISSUER/AUTH_CLIENT_ID/AUTH_CLIENT_SECRET alone and signs in', async () => {
+    h = await startOidcHarness({ op: { claimsIn: 'id-token' } });
+    const env = {
+      AUTH_ISSUER: h.op.issuer,
+      AUTH_CLIENT_ID: h.op.clientId,
+      AUTH_CLIENT_SECRET: h.op.clientSecret,
+      AUTH_REDIRECT_URI: `${APP}/callback`,
+      AUTH_COOKIE_PASSWORD: PASSWORD,
+      AUTH_RESOURCE: RESOURCE,
+    };
+    const kit = createAuthKit({ env });
+    expect(kit.config.providerKind).toBe('oidc');
+    expect(kit.provider.kind).toBe('oidc');
+    const done = await kit.handleCallback(await h.throughOp(await kit.signIn(h.request('/'), { returnTo: '/x' })));
+    expect(done.headers.get('location')).toBe('/x');
+    h.app.store(done);
+    expect((await kit.getSession(h.app.header()))!.user.email).toBe('alice@example.com');
+  });
+
+  it('explains an access token for another audience instead of accepting it', async () => {
+    h = await startOidcHarness({ op: { claimsIn: 'access-token' }, oidc: { audience: 'https://some-other-api.test' } });
+    const res = await h.kit.handleCallback(await h.throughOp(await h.kit.signIn(h.request('/'))));
+    expect(res.status).toBe(400);
+    const body = await res.text();
+    expect(body).toContain('code_exchange_failed');
+    expect(body).toContain('AUTH_AUDIENCE');
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('wos-session='))).toBe(false);
+  });
+
+  it('accepts access tokens for its audience issued to this client only, and maps a custom subject claim', async () => {
+    h = await startOidcHarness({ op: { claimsIn: 'access-token' } });
+    const verify = h.kit.provider.verifyAccessToken;
+    const base = { sub: 'acct-alice', aud: RESOURCE };
+    expect((await verify(await h.op.sign({ ...base, client_id: h.op.clientId }))).ok).toBe(true);
+    expect((await verify(await h.op.sign({ ...base, azp: h.op.clientId }))).ok).toBe(true);
+    expect((await verify(await h.op.sign(base))).ok).toBe(true);
+    // Issued to another client of the same API, or for another API, or by another issuer: refused.
+    expect((await verify(await h.op.sign({ ...base, client_id: 'someone-else' }))).ok).toBe(false);
+    expect((await verify(await h.op.sign({ ...base, azp: 'someone-else' }))).ok).toBe(false);
+    expect((await verify(await h.op.sign({ ...base, cid: 'someone-else' }))).ok).toBe(false);
+    expect((await verify(await h.op.sign({ ...base, aud: 'https://other.test' }))).ok).toBe(false);
+    expect((await verify(await h.op.sign({ ...base, iss: 'https://evil.test' }))).ok).toBe(false);
+    // An expired one is reported as refreshable, with the same client checks.
+    const expired = { ...base, iat: now() - 600, exp: now() - 300 };
+    expect(await verify(await h.op.sign(expired))).toMatchObject({ ok: false, reason: 'expired' });
+    expect(await verify(await h.op.sign({ ...expired, azp: 'someone-else' }))).toMatchObject({ ok: false, reason: 'invalid' });
+
+    // Okta's custom authorization servers put the login in `sub` and the user id in `uid`.
+    const okta = h.newKit({}, { subjectClaim: 'uid' }).provider.verifyAccessToken;
+    const verdict = await okta(await h.op.sign({ ...base, sub: 'alice@example.com', uid: 'acct-alice' }));
+    expect(verdict.ok && verdict.payload.sub).toBe('acct-alice');
+    expect((await okta(await h.op.sign(base))).ok).toBe(false);
+  });
+
+  it('rejects an ID token whose signature does not verify with the published keys', async () => {
+    h = await startOidcHarness({ op: { claimsIn: 'id-token', foreignJwks: true } });
+    const res = await h.kit.handleCallback(await h.throughOp(await h.kit.signIn(h.request('/'))));
+    expect(res.status).toBe(400);
+    const body = await res.text();
+    expect(body).toContain('code_exchange_failed');
+    expect(body).toContain('signature');
+  });
+
+  it('rejects an ID token minted for another nonce, and a callback naming another issuer', async () => {
+    h = await startOidcHarness({ op: { claimsIn: 'id-token' } });
+    // The browser-side request was altered: the OP signs the nonce it saw, not the one we sealed.
+    const start = await h.kit.signIn(h.request('/'));
+    const altered = new URL(start.headers.get('location')!);
+    altered.searchParams.set('nonce', 'a-nonce-this-transaction-never-issued');
+    const headers = new Headers(start.headers);
+    headers.set('location', altered.href);
+    const res = await h.kit.handleCallback(await h.throughOp(new Response(null, { status: 302, headers })));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('code_exchange_failed');
+
+    // Mix-up defence (RFC 9207): the OP announces `iss` on its callbacks; another value is refused.
+    const callback = await h.throughOp(await h.kit.signIn(h.request('/')));
+    const url = new URL(callback.url);
+    expect(url.searchParams.get('iss')).toBe(h.op.issuer);
+    url.searchParams.set('iss', 'https://attacker.example');
+    const mixedUp = await h.kit.handleCallback(new Request(url, { headers: callback.headers }));
+    expect(mixedUp.status).toBe(400);
+    expect(await mixedUp.text()).toContain('code_exchange_failed');
+    // The untouched code still works: nothing was exchanged for the forged callback.
+    const done = await h.kit.handleCallback(callback);
+    expect(done.status).toBe(302);
+  });
+
+  it('reports an unreachable OP as transient (the session is kept) and an unknown refresh token as definitive', async () => {
+    h = await startOidcHarness({ op: { claimsIn: 'id-token' } });
+    await h.signIn();
+    const session = await sessionOf(h);
+    await expect(h.kit.store.refresh({ ...session, refreshToken: 'not-a-real-token' })).rejects.toMatchObject({
+      code: 'refresh_failed',
+      transient: false,
+      providerCode: 'invalid_grant',
+    });
+    await h.op.close();
+    const error = await h.kit.store.refresh(session).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ code: 'provider_unavailable', transient: true });
+    // A fresh process that cannot even discover the OP treats sessions as unavailable, not invalid.
+    const cold = h.newKit();
+    expect(await cold.store.read(parseCookieHeader(h.app.header()))).toMatchObject({ status: 'unavailable' });
+    h = undefined;
+  });
+});
