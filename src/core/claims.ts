@@ -30,7 +30,7 @@ export function toAuthInfo(session: Session, claims: JWTPayload): AuthInfo {
   const authTime = readAuthTime(c.auth_time) ?? readAuthTime(session.idClaims?.auth_time);
   const info: AuthInfo = {
     user: session.user,
-    sessionId: str(c.sid) ?? '',
+    sessionId: str(c.sid) ?? str(session.idClaims?.sid) ?? '',
     amr,
     authTime,
     expiresAt: typeof claims.exp === 'number' ? claims.exp : 0,

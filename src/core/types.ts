@@ -6,8 +6,11 @@ export interface User {
   id: string;
   email: string;
   emailVerified: boolean;
+  /** Display name, when the provider sends one (`@workos-inc/node` 10+ does). */
+  name?: string | null;
   firstName: string | null;
   lastName: string | null;
+  locale?: string | null;
   profilePictureUrl: string | null;
   lastSignInAt: string | null;
   externalId: string | null;
@@ -36,7 +39,7 @@ export interface Session {
    * `amr`/`auth_time` from the ID token verified at the callback, for OpenID providers whose
    * access tokens do not carry them (kept so a refresh does not lose them).
    */
-  idClaims?: { amr?: unknown; auth_time?: unknown };
+  idClaims?: { amr?: unknown; auth_time?: unknown; sid?: unknown };
 }
 
 /** A signed-in request, as `withAuth()` and `getSession()` return it. */

@@ -9,7 +9,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('authkitMiddleware / authkitProxy', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ idp: { accessTokenTtl: 1 }, kit: { clockTolerance: 0 } });
+    h = await startHarness({ idp: { accessTokenTtl: 2 }, kit: { clockTolerance: 0 } });
   });
   afterEach(() => h.close());
 
@@ -71,7 +71,7 @@ describe('authkitMiddleware / authkitProxy', () => {
 
   it('refreshes an expired token and forwards the new session to the same request', async () => {
     await h.signIn({ email: 'alice@example.com' });
-    await sleep(1100);
+    await sleep(2100);
     const mw = authkitMiddleware({ config: config() });
     const res = await mw(request('/dashboard'));
     expect(res.status).toBe(200);
@@ -86,7 +86,7 @@ describe('authkitMiddleware / authkitProxy', () => {
 
   it('leaves the callback route alone', async () => {
     await h.signIn();
-    await sleep(1100);
+    await sleep(2100);
     const mw = authkitMiddleware({ config: config() });
     const res = await mw(request('/callback?code=x&state=y'));
     expect(res.headers.getSetCookie()).toEqual([]);

@@ -11,14 +11,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('refresh', () => {
   let h: Harness;
   beforeEach(async () => {
-    h = await startHarness({ idp: { accessTokenTtl: 1 }, kit: { clockTolerance: 0 } });
+    h = await startHarness({ idp: { accessTokenTtl: 2 }, kit: { clockTolerance: 0 } });
   });
   afterEach(() => h.close());
 
   async function signInAndExpire() {
     await h.signIn({ email: 'alice@example.com' });
     const before = await h.kit.getSession(h.app.header());
-    await sleep(1100);
+    await sleep(2100);
     return before!;
   }
 
@@ -99,10 +99,10 @@ describe('refresh', () => {
 
 describe('provider outages keep the session (invariant 7)', () => {
   it('network failure, 5xx and 429 on refresh: signed out for this request, cookie kept, recovers later', async () => {
-    const h = await startHarness({ idp: { accessTokenTtl: 1 }, kit: { clockTolerance: 0 } });
+    const h = await startHarness({ idp: { accessTokenTtl: 2 }, kit: { clockTolerance: 0 } });
     try {
       await h.signIn();
-      await sleep(1100);
+      await sleep(2100);
       const cookie = h.app.header();
       // A proxy in front of the IdP that we can break: JWKS passes through, authenticate fails.
       let mode: 'down' | 500 | 429 | 'up' = 'down';

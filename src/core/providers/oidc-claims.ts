@@ -7,7 +7,7 @@ import type { Session, User } from '../types.js';
  * providers whose access tokens do not carry them, and `sid` for providers that put the session
  * id only in the ID token.
  */
-export type IdClaims = NonNullable<Session['idClaims']> & { sid?: unknown };
+export type IdClaims = NonNullable<Session['idClaims']>;
 
 type Claims = Readonly<Record<string, unknown>>;
 

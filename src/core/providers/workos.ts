@@ -81,7 +81,7 @@ function text(value: unknown): string | null {
 /** Snake-case WorkOS user → the camelCase shape `@workos-inc/node` produces (what `wos-session` stores). */
 export function toUser(raw: Record<string, unknown>): User {
   const metadata = raw.metadata && typeof raw.metadata === 'object' ? (raw.metadata as Record<string, string>) : {};
-  return {
+  const user: User = {
     object: 'user',
     id: String(raw.id),
     email: String(raw.email ?? ''),
@@ -95,6 +95,10 @@ export function toUser(raw: Record<string, unknown>): User {
     createdAt: String(raw.created_at ?? ''),
     updatedAt: String(raw.updated_at ?? ''),
   };
+  // Newer WorkOS responses add these; keep them so cookies match what @workos-inc/node writes.
+  if ('name' in raw) user.name = text(raw.name);
+  if ('locale' in raw) user.locale = text(raw.locale);
+  return user;
 }
 
 function toTokenSet(json: Record<string, unknown>): TokenSet {
