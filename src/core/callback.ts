@@ -97,6 +97,10 @@ export async function completeCallback(
     if (auth.authTime === undefined || auth.authTime < oldestAccepted) {
       return reject('step_up_stale', 'The identity provider did not re-authenticate you (its auth_time is missing or older than requested). Your session is unchanged; try again.');
     }
+    // A future auth_time proves nothing, and the app's freshness check would send the user straight back (a loop).
+    if (auth.authTime > Date.now() / 1000 + config.clockTolerance) {
+      return reject('invalid_token', "The identity provider returned an auth_time in the future (check its clock, or raise clockTolerance). Your session is unchanged.", 400);
+    }
   }
   if (tx.mfa && !hasMfa(auth.amr)) {
     return reject('step_up_mfa_missing', 'This action needs multi-factor authentication, and the sign-in did not use it. Set up an authenticator app with your identity provider, then try again.');

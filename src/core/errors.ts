@@ -57,7 +57,7 @@ export class CallbackError extends AuthKitError {
 
 /**
  * A call to the identity provider failed. `transient` errors (network, timeouts, 408, 429, 5xx)
- * must never sign anybody out; `invalid_grant` and other 4xx answers are definitive.
+ * must never sign anybody out; only a 400 refusal of the grant (`invalid_grant`…) is definitive.
  */
 export class ProviderError extends AuthKitError {
   override name = 'ProviderError';

@@ -32,5 +32,8 @@ export function safeReturnTo(value: unknown, fallback = '/'): string {
     return fallback;
   }
   if (url.origin !== base) return fallback;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // Dot segments are resolved only now: `/.//evil` and `/a/..//evil` come out as `//evil`,
+  // `/a/../%2F/x` as `/%2F/x`. Judge what we return, not only what we were given.
+  return path === value || safeReturnTo(path, fallback) === path ? path : fallback;
 }

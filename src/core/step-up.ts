@@ -17,6 +17,12 @@ export function hasMfa(amr: ReadonlyArray<string> | undefined | null): boolean {
   return classes >= 2;
 }
 
+/**
+ * How far in the future an `authTime` may lie (the provider's clock running ahead) and still count
+ * as fresh. Beyond it, `now - authTime <= maxAge` would hold until that date: it counts as stale.
+ */
+export const MAX_AUTH_TIME_SKEW = 60;
+
 /** Seconds since the last interactive authentication, or `undefined` when unknown. */
 export function authAge(auth: Pick<AuthInfo, 'authTime'> | null | undefined, now: number = Date.now() / 1000): number | undefined {
   const authTime = auth?.authTime;
@@ -36,7 +42,8 @@ export function evaluateStepUp(
   if (!auth) return { satisfied: false, reasons: ['signed_out'], authAge: undefined };
   const age = authAge(auth, now);
   const reasons: StepUpReason[] = [];
-  if (requirement.maxAge !== undefined && (age === undefined || !(now - (auth.authTime as number) <= requirement.maxAge))) {
+  const authTime = auth.authTime as number;
+  if (requirement.maxAge !== undefined && (age === undefined || !(now - authTime <= requirement.maxAge) || authTime - now > MAX_AUTH_TIME_SKEW)) {
     reasons.push('stale');
   }
   if (requirement.mfa && !hasMfa(auth.amr)) reasons.push('mfa_missing');

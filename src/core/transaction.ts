@@ -95,10 +95,20 @@ export async function readTransaction(
     return { ok: false, code: 'unknown_state' };
   }
   // An empty result is a seal past its TTL or not ours; a state mismatch is a cookie moved under another name.
-  if (data.v !== 1 || typeof data.startedAt !== 'number') return { ok: false, code: 'transaction_expired' };
+  if (data.v !== 1 || typeof data.startedAt !== 'number') return { ok: false, code: sealExpired(sealed, now) ? 'transaction_expired' : 'unknown_state' };
   if (data.state !== state) return { ok: false, code: 'unknown_state' };
   if (now - data.startedAt > TRANSACTION_TTL) return { ok: false, code: 'transaction_expired' };
   return { ok: true, transaction: data as Transaction };
+}
+
+/**
+ * iron-session answers `{}` both for a seal past its TTL and for one that is not ours (another
+ * password, tampered). The expiry iron wrote into the seal (`Fe26.2*…*expiration*…`, ms) tells
+ * them apart — unauthenticated, so it only picks the message, never whether to accept.
+ */
+function sealExpired(sealed: string, now: number): boolean {
+  const expiration = Number(sealed.split('~')[0]!.split('*')[5]);
+  return Number.isFinite(expiration) && expiration > 0 && expiration <= now * 1000;
 }
 
 export function deleteTransactionCookie(config: ResolvedConfig, state: string): CookieToSet {

@@ -24,16 +24,26 @@ export function workos(config: ResolvedConfig): Provider {
       throw new ProviderError(`WorkOS could not be reached (${(cause as Error)?.message ?? cause}).`, { transient: true, cause });
     }
     const json = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+    // A refresh ends the session only when WorkOS refuses the grant itself (400 with an OAuth error
+    // such as invalid_grant). A cut-off or malformed answer, 401 invalid_client (a rotated API key)
+    // or a 404 from a misrouted proxy say nothing about the user's refresh token: keep the session.
+    const refresh = body.grant_type === 'refresh_token';
     if (!response.ok || !json) {
       const providerCode = typeof json?.error === 'string' ? json.error : typeof json?.code === 'string' ? json.code : undefined;
       const detail = typeof json?.error_description === 'string' ? json.error_description : typeof json?.message === 'string' ? json.message : '';
+      const refusal = response.status === 400 && providerCode !== undefined;
       throw new ProviderError(`WorkOS rejected the ${body.grant_type} grant: HTTP ${response.status}${providerCode ? ` ${providerCode}` : ''}${detail ? ` — ${detail}` : ''}.`, {
-        transient: isTransientStatus(response.status),
+        transient: isTransientStatus(response.status) || (refresh && !refusal),
         providerCode,
         status: response.status,
       });
     }
-    return toTokenSet(json);
+    try {
+      return toTokenSet(json);
+    } catch (error) {
+      if (!refresh) throw error;
+      throw new ProviderError((error as Error).message, { transient: true, cause: error });
+    }
   }
 
   return {
