@@ -49,6 +49,12 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
 
     const policy = policies.find((p) => p.matches(pathname));
     const mustSignIn = (options.middlewareAuth?.enabled && !open.some((m) => m(pathname))) || policy !== undefined;
+    const redirectNeeded = (!auth && mustSignIn) || (auth && policy && !evaluateStepUp(auth, policy.requirement).satisfied);
+    // A <Link> prefetch must neither start a sign-in (sealing a transaction for a navigation that
+    // may never happen) nor be answered with the protected page: answer "nothing to prefetch".
+    if (redirectNeeded && isPrefetch(request)) {
+      return new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } });
+    }
     if (!auth && mustSignIn) {
       const start = await authkit.authorize({ kind: 'sign-in', returnTo: here });
       return redirectTo(start.url, [...cookies, ...start.cookies]);
@@ -74,6 +80,11 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
 
 /** Next 16 name; the same behaviour (`export const proxy = authkitProxy({...})`). */
 export const authkitProxy = authkitMiddleware;
+
+function isPrefetch(request: NextRequest): boolean {
+  const h = request.headers;
+  return h.has('next-router-prefetch') || h.get('purpose') === 'prefetch' || (h.get('sec-purpose') ?? '').includes('prefetch');
+}
 
 function redirectTo(url: string, cookies: CookieToSet[]): Response {
   const response = NextResponse.redirect(url, 302);

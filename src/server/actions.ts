@@ -6,7 +6,7 @@ import type { StepUpOptions } from '../core/authkit.js';
 import { safeReturnTo } from '../core/return-to.js';
 import { toClientAuth, type ClientAuth } from '../core/client-auth.js';
 import { getAuthKit } from './instance.js';
-import { currentPath, requestCookieHeader, trySetCookies } from './request-context.js';
+import { currentPath, requestCookieHeader, sessionWritable, trySetCookies } from './request-context.js';
 
 function readStepUpInput(input: unknown): StepUpOptions {
   const get = (key: string): unknown =>
@@ -59,12 +59,19 @@ export async function signOut(input?: FormData | { returnTo?: string }): Promise
 }
 
 /**
- * The client provider's session read: refreshes an expiring token (an action may write cookies)
- * and returns the session without its tokens.
+ * The client provider's session read, without tokens. Called as an action it refreshes an
+ * expiring token; called while rendering (e.g. for `initialAuth`) it only reads, because a
+ * rotation it could not write would sign the user out later.
  */
 export async function getClientAuth(): Promise<ClientAuth | null> {
   const kit = getAuthKit();
-  const { auth, cookies } = await kit.resolveSession(await requestCookieHeader(), 'expiring');
-  if (cookies.length > 0) await trySetCookies(cookies);
+  const cookieHeader = await requestCookieHeader();
+  const read = await kit.resolveSession(cookieHeader, 'never');
+  const expiring = read.auth !== null && read.auth.expiresAt - Date.now() / 1000 < kit.config.refreshBuffer;
+  if (!(read.needsRefresh || expiring) || !(await sessionWritable(kit, cookieHeader))) {
+    return read.auth ? toClientAuth(read.auth) : null;
+  }
+  const { auth, cookies } = await kit.resolveSession(cookieHeader, 'expiring');
+  await trySetCookies(cookies);
   return auth ? toClientAuth(auth) : null;
 }

@@ -11,6 +11,7 @@ export { stepUpChallenge } from '../core/challenge.js';
 export { isStepUpRequired } from '../core/marker.js';
 export type { StepUpRequired } from '../core/marker.js';
 export { evaluateStepUp, hasMfa, authAge } from '../core/step-up.js';
+export { toClientAuth } from '../core/client-auth.js';
 export type { ClientAuth } from '../core/client-auth.js';
 export type { AuthInfo, NoAuthInfo, StepUpRequirement, StepUpResult, User } from '../core/types.js';
 export type { StepUpEvent, StepUpRejection } from '../core/callback.js';

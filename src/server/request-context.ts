@@ -1,6 +1,9 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
+import type { AuthKit } from '../core/authkit.js';
 import { PATH_HEADER } from '../core/config.js';
+import { parseCookieHeader } from '../core/cookies.js';
+import { sessionCookieOptions } from '../core/session-cookie.js';
 import { safeReturnTo } from '../core/return-to.js';
 import type { CookieToSet } from '../core/types.js';
 
@@ -57,4 +60,18 @@ export async function trySetCookies(toSet: CookieToSet[]): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * May this request rotate the session? Only if the new cookie can be written: a refresh whose
+ * rotated token cannot be persisted signs the user out on a later request. The probe re-sets the
+ * session cookie to its own value and attributes — harmless where allowed, and Next throws
+ * (writing nothing) during a server-component render.
+ */
+export async function sessionWritable(kit: AuthKit, cookieHeader: string | null): Promise<boolean> {
+  const { config } = kit;
+  const jar = parseCookieHeader(cookieHeader);
+  const name = jar.has(config.cookieName) ? config.cookieName : `${config.cookieName}.0`;
+  const current = jar.get(name);
+  return current !== undefined && (await trySetCookies([{ name, value: current, options: sessionCookieOptions(config) }]));
 }

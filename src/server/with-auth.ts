@@ -1,11 +1,9 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import { parseCookieHeader } from '../core/cookies.js';
-import { sessionCookieOptions } from '../core/session-cookie.js';
 import type { AuthInfo, NoAuthInfo } from '../core/types.js';
 import { getAuthKit } from './instance.js';
-import { currentPath, requestCookieHeader, trySetCookies } from './request-context.js';
+import { currentPath, requestCookieHeader, sessionWritable, trySetCookies } from './request-context.js';
 
 export interface WithAuthOptions {
   /** Redirect signed-out visitors to sign-in (and back here afterwards). */
@@ -26,13 +24,7 @@ const resolveRequest = cache(async (): Promise<Resolved> => {
   const cookieHeader = await requestCookieHeader();
   const first = await kit.resolveSession(cookieHeader, 'never');
   if (!first.needsRefresh) return { auth: first.auth, needsRefresh: false };
-  // Probe: re-set the session cookie to its own value. Throws (and writes nothing) during a render.
-  const { config } = kit;
-  const jar = parseCookieHeader(cookieHeader);
-  const name = jar.has(config.cookieName) ? config.cookieName : `${config.cookieName}.0`;
-  const current = jar.get(name);
-  const writable = current !== undefined && (await trySetCookies([{ name, value: current, options: sessionCookieOptions(config) }]));
-  if (!writable) return { auth: null, needsRefresh: true };
+  if (!(await sessionWritable(kit, cookieHeader))) return { auth: null, needsRefresh: true };
   const refreshed = await kit.resolveSession(cookieHeader, 'expired');
   await trySetCookies(refreshed.cookies);
   return { auth: refreshed.auth, needsRefresh: false };

@@ -3,9 +3,9 @@ import { startHarness, type Harness } from '../helpers/flow.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { sessionSetCookies } from './support/checks.js';
 
-// A provider that accepts the connection and never answers. The SDK's own timeouts (10 s on the
-// token endpoint, 5 s on the JWKS, both fixed today) must bound every request, keep the session,
-// and not multiply calls to the hung provider. The three cases run side by side: ~10 s in all.
+// A provider that accepts the connection and never answers. The SDK's timeouts (`providerTimeout`,
+// 1 s here) must end every request — the test's own timeout is the bound, no clock is read — keep
+// the session, and not multiply calls to the hung provider.
 describe('a provider that hangs (invariant 7)', () => {
   let h: Harness;
   let proxy: FaultProxy;
@@ -19,8 +19,8 @@ describe('a provider that hangs (invariant 7)', () => {
     await h.close();
   });
 
-  it('refresh, code exchange and JWKS fetch each give up in bounded time, keep the session, and call once', { timeout: 30_000 }, async () => {
-    const via = () => h.newKit({ apiUrl: proxy.url, issuer: h.idp.url, clockTolerance: 0 });
+  it('refresh, code exchange and JWKS fetch each give up in bounded time, keep the session, and call once', { timeout: 15_000 }, async () => {
+    const via = () => h.newKit({ apiUrl: proxy.url, issuer: h.idp.url, clockTolerance: 0, providerTimeout: 1_000 });
     await h.signIn({ email: 'alice@example.com' });
     const cookie = h.app.header();
     const refresher = via();
@@ -36,33 +36,25 @@ describe('a provider that hangs (invariant 7)', () => {
     proxy.jwks = 'hang';
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 301_000); // the access token has expired: refresh is due
-    const timed = async <T>(work: Promise<T>) => {
-      const t0 = performance.now();
-      const value = await work;
-      return { value, seconds: (performance.now() - t0) / 1000 };
-    };
     const authenticateBefore = proxy.counts.authenticate;
     const [refreshes, callback, jwks] = await Promise.all([
       // Twenty requests of one browser at once: one refresh call waits on the provider for all of them.
-      timed(Promise.all(Array.from({ length: 20 }, () => refresher.resolveSession(cookie, 'expired')))),
-      timed(callbacker.handleCallback(new Request(callbackUrl, { headers: { cookie: `${cookie}; ${tx}` } }))),
-      timed(via().getSession(cookie)),
+      Promise.all(Array.from({ length: 20 }, () => refresher.resolveSession(cookie, 'expired'))),
+      callbacker.handleCallback(new Request(callbackUrl, { headers: { cookie: `${cookie}; ${tx}` } })),
+      via().getSession(cookie),
     ]);
 
-    for (const res of refreshes.value) {
+    for (const res of refreshes) {
       expect(res.auth).toBeNull();
       expect(res.cookies).toEqual([]); // kept: a hung provider is not a refusal
     }
-    expect(refreshes.seconds).toBeLessThan(13);
     expect(proxy.counts.authenticate - authenticateBefore).toBe(2); // one refresh + one code exchange
 
-    expect(callback.value.status).toBe(502);
-    expect(await callback.value.text()).toContain('code_exchange_failed');
-    expect(sessionSetCookies(callback.value)).toEqual([]);
-    expect(callback.seconds).toBeLessThan(13);
+    expect(callback.status).toBe(502);
+    expect(await callback.text()).toContain('code_exchange_failed');
+    expect(sessionSetCookies(callback)).toEqual([]);
 
-    expect(jwks.value).toBeNull();
-    expect(jwks.seconds).toBeLessThan(8);
+    expect(jwks).toBeNull();
 
     // The provider answers again: everything recovers on the next request.
     proxy.authenticate = proxy.jwks = null;

@@ -93,3 +93,27 @@ describe('authkitMiddleware / authkitProxy', () => {
     expect(h.idp.stats().refreshes).toBe(0);
   });
 });
+
+describe('authkitMiddleware and prefetches', () => {
+  it('answers a <Link> prefetch of a protected path with 204, sealing nothing', async () => {
+    const h = await startHarness();
+    try {
+      await h.signIn({ email: 'bob@example.com' });
+      const mw = authkitMiddleware({
+        config: { clientId: h.idp.clientId, apiKey: h.idp.apiKey, redirectUri: `${APP}/callback`, cookiePassword: 'test-password-that-is-at-least-32-chars', apiUrl: h.idp.url, env: {} },
+        stepUp: { '/account/:path*': { mfa: true } },
+        middlewareAuth: { enabled: true },
+      });
+      const prefetch = (path: string, cookie: string) =>
+        mw(new NextRequest(new URL(path, APP), { headers: { cookie, 'next-router-prefetch': '1', rsc: '1' } }));
+      for (const res of [await prefetch('/account', h.app.header()), await prefetch('/reports', '')]) {
+        expect(res.status).toBe(204);
+        expect(res.headers.getSetCookie()).toEqual([]);
+      }
+      // A prefetch that needs nothing passes through as usual.
+      expect((await prefetch('/reports', h.app.header())).headers.get('x-middleware-next')).toBe('1');
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,60 @@
+/** The callback's rejection codes (stable `AuthKitError` codes), in plain words. */
+export const AUTH_ERROR_TEXT: Record<string, { title: string; body: string }> = {
+  step_up_mfa_missing: {
+    title: 'This page needs two-factor authentication',
+    body: 'You signed in with a password only. This section of Acme Console needs a second factor (an authenticator app). Set one up with your identity provider, or ask an admin, then try again. Your session is unchanged.',
+  },
+  step_up_stale: {
+    title: 'We could not confirm it was you just now',
+    body: 'The identity provider did not ask you to sign in again, so we cannot tell that you are at the keyboard. Your session is unchanged; please try again.',
+  },
+  step_up_user_mismatch: {
+    title: 'You confirmed as a different account',
+    body: 'The account you just signed in with is not the one that is signed in here. Your session is unchanged; confirm with the same account, or sign out first to switch accounts.',
+  },
+  step_up_cancelled: {
+    title: 'Confirmation cancelled',
+    body: 'You cancelled the confirmation. Nothing changed; try again when you are ready.',
+  },
+  missing_state: {
+    title: 'This sign-in link is incomplete',
+    body: 'The link that brought you here did not come from a sign-in started on this site. Start the sign-in again.',
+  },
+  unknown_state: {
+    title: 'This sign-in link was already used or came from elsewhere',
+    body: 'Sign-in links work once, in the browser that started them. Start the sign-in again.',
+  },
+  transaction_expired: {
+    title: 'The sign-in took too long',
+    body: 'Sign-ins must be finished within 10 minutes. Start again.',
+  },
+  missing_code: {
+    title: 'The identity provider sent no sign-in code',
+    body: 'Start the sign-in again.',
+  },
+  provider_error: {
+    title: 'The identity provider reported an error',
+    body: 'Your session is unchanged. Try again in a moment.',
+  },
+  code_exchange_failed: {
+    title: 'The sign-in could not be completed',
+    body: 'We could not redeem the sign-in code with the identity provider. Start the sign-in again.',
+  },
+  invalid_token: {
+    title: 'The identity provider sent a token we could not trust',
+    body: 'Its signature, issuer, audience or expiry did not check out, so we did not sign you in. Try again; if it keeps happening, contact support.',
+  },
+  provider_unavailable: {
+    title: 'The identity provider is unavailable',
+    body: 'Your session is unchanged. Try again in a moment.',
+  },
+};
+
+export function describeAuthError(code: string | undefined): { title: string; body: string } {
+  return (
+    (code && AUTH_ERROR_TEXT[code]) || {
+      title: 'Something went wrong while signing you in',
+      body: 'Your session is unchanged. Start again from the home page.',
+    }
+  );
+}
