@@ -26,6 +26,8 @@ export interface AuthKitConfig {
   algorithms?: Array<'RS256' | 'RS384' | 'RS512' | 'PS256' | 'ES256' | 'ES384' | 'EdDSA'>;
   /** Clock tolerance in seconds for `exp`/`iat`/`auth_time` checks (default 5). */
   clockTolerance?: number;
+  /** Milliseconds before a call to the provider is abandoned (default 10 000; the JWKS gets at most 5 000). A timeout never signs anyone out. */
+  providerTimeout?: number;
   cookieDomain?: string;
   /** Session cookie lifetime in seconds (default 400 days, the browser maximum). */
   cookieMaxAge?: number;
@@ -48,6 +50,7 @@ export interface ResolvedConfig {
   issuer: string | undefined;
   algorithms: string[];
   clockTolerance: number;
+  providerTimeout: number;
   cookieDomain: string | undefined;
   cookieMaxAge: number;
   /** False only for plain-http loopback redirect URIs (local development). */
@@ -199,6 +202,7 @@ function commonSettings(config: AuthKitConfig, env: Record<string, string | unde
     cookieName: nonEmpty(config.cookieName) ?? nonEmpty(env.WORKOS_COOKIE_NAME) ?? DEFAULT_COOKIE_NAME,
     algorithms: config.algorithms ?? ['RS256'],
     clockTolerance: config.clockTolerance ?? 5,
+    providerTimeout: config.providerTimeout ?? 10_000,
     cookieDomain: nonEmpty(config.cookieDomain) ?? nonEmpty(env.WORKOS_COOKIE_DOMAIN),
     cookieMaxAge: Number.isFinite(maxAge) && maxAge > 0 ? maxAge : FOUR_HUNDRED_DAYS,
     secureCookies: !(redirectUri.protocol === 'http:' && LOOPBACK.has(redirectUri.hostname)),

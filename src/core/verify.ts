@@ -8,6 +8,8 @@ export interface VerifierOptions {
   clientId: string;
   algorithms: string[];
   clockTolerance: number;
+  /** JWKS fetch timeout in ms (default 5 000). */
+  timeout?: number;
   /** For tests and custom key stores; defaults to a cached remote JWKS. */
   keys?: JWTVerifyGetKey;
 }
@@ -32,7 +34,7 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
   const algorithms = options.algorithms.filter((a) => SAFE_ALGORITHMS.has(a));
   if (algorithms.length === 0) throw new Error('No allowed JWT algorithm: use RS256 or ES256 (never none or HMAC).');
   if (options.issuers.length === 0) throw new Error('The expected issuer must be known.');
-  const keys = options.keys ?? remoteKeys(options.jwksUrl);
+  const keys = options.keys ?? remoteKeys(options.jwksUrl, options.timeout);
 
   return async function verifyAccessToken(token: string): Promise<VerifyResult> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 16_384) {
@@ -74,8 +76,8 @@ function audienceMatches(payload: JWTPayload, clientId: string): boolean {
  * serves the cached set otherwise, so forged `kid`s never flood the provider. When a refetch fails
  * (provider down) the last keys that were fetched keep verifying: an outage must not sign anyone out.
  */
-function remoteKeys(url: URL): JWTVerifyGetKey {
-  const remote = createRemoteJWKSet(url, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+export function remoteKeys(url: URL, timeout = 5_000): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(url, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: timeout });
   return async (header, token) => {
     try {
       return await remote(header, token);

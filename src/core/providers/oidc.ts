@@ -1,9 +1,9 @@
-import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { decodeJwt, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import * as oauth from 'oauth4webapi';
 import type { ResolvedConfig } from '../config.js';
 import { ProviderError } from '../errors.js';
 import type { Session, User } from '../types.js';
-import { createAccessTokenVerifier, type AccessTokenVerifier, type VerifyResult } from '../verify.js';
+import { createAccessTokenVerifier, remoteKeys, type AccessTokenVerifier, type VerifyResult } from '../verify.js';
 import { idClaimsOf, isAuthTimeFailure, toOidcUser, toProviderError, toRefreshError } from './oidc-claims.js';
 import type { AuthorizeParams, ExchangeParams, Provider, ProviderFactory, TokenSet } from './types.js';
 
@@ -75,7 +75,7 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
   const resource = options.resource ?? config.oidc?.resource;
   const audience = options.audience ?? config.oidc?.audience ?? resource ?? clientId;
   const subjectClaim = options.subjectClaim ?? 'sub';
-  const timeout = options.timeout ?? 10_000;
+  const timeout = options.timeout ?? config.providerTimeout;
   const insecure = options.allowInsecureRequests === true || (issuer.protocol === 'http:' && LOOPBACK.has(issuer.hostname));
   const client: oauth.Client = { client_id: clientId, [oauth.clockTolerance]: config.clockTolerance };
   const method = options.tokenEndpointAuthMethod ?? (config.apiKey ? 'client_secret_basic' : 'none');
@@ -98,7 +98,7 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
         throw new ProviderError(`The OpenID provider at ${as.issuer} publishes no authorization, token or JWKS endpoint.`, { transient: false });
       }
       const jwksUrl = new URL(as.jwks_uri);
-      const keys = createRemoteJWKSet(jwksUrl, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 });
+      const keys = remoteKeys(jwksUrl, Math.min(5_000, timeout));
       const verify = createAccessTokenVerifier({
         jwksUrl,
         issuers: options.accessTokenIssuers ?? [as.issuer],

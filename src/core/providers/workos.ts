@@ -18,7 +18,7 @@ export function workos(config: ResolvedConfig): Provider {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ ...body, client_id: config.clientId, client_secret: config.apiKey }),
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(config.providerTimeout),
       });
     } catch (cause) {
       throw new ProviderError(`WorkOS could not be reached (${(cause as Error)?.message ?? cause}).`, { transient: true, cause });
@@ -73,6 +73,7 @@ export function workos(config: ResolvedConfig): Provider {
       clientId: config.clientId,
       algorithms: config.algorithms,
       clockTolerance: config.clockTolerance,
+      timeout: Math.min(5_000, config.providerTimeout),
     }),
     async logoutUrl({ sessionId, returnTo }) {
       if (!sessionId) return null;
