@@ -14,8 +14,12 @@ export class Jar {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const maxAge = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('max-age='));
-      if (maxAge && Number(maxAge.split('=')[1]) <= 0) this.cookies.delete(name);
+      const attr = (key: string) => attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith(`${key}=`))?.split('=')[1];
+      const maxAge = attr('max-age');
+      const expires = attr('expires');
+      // Deleted by Max-Age (ours) or by an Expires date in the past (oidc-provider's way).
+      const gone = (maxAge !== undefined && Number(maxAge) <= 0) || (expires !== undefined && Date.parse(expires) <= Date.now());
+      if (gone) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
     return this;

@@ -2,36 +2,11 @@ import { createAuthKit, oidc, type AuthKit, type AuthKitOptions, type OidcOption
 import { Jar } from '../helpers/flow.js';
 import { APP, RESOURCE, startOp, type OpLogin, type OpOptions, type TestOp } from './op-server.js';
 
-/** The OpenID provider's cookies: like `Jar`, plus `Expires=` deletions (oidc-provider clears cookies that way). */
-export class OpJar {
-  private readonly cookies = new Map<string, string>();
-
-  store(response: Response): this {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const attr = (key: string) => attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith(`${key}=`))?.split('=')[1];
-      const maxAge = attr('max-age');
-      const expires = attr('expires');
-      const gone = (maxAge !== undefined && Number(maxAge) <= 0) || (expires !== undefined && Date.parse(expires) <= Date.now());
-      if (gone) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return this;
-  }
-
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
 export interface OidcHarness {
   op: TestOp;
   kit: AuthKit;
   app: Jar;
-  opJar: OpJar;
+  opJar: Jar;
   request(path: string, init?: RequestInit): Request;
   /** Follows an app redirect through the OP (authorize, our interaction route, resume) back to the app's callback. */
   throughOp(start: Response, login?: OpLogin): Promise<Request>;
@@ -55,7 +30,7 @@ export async function startOidcHarness(options: { op: OpOptions; kit?: AuthKitOp
     op,
     kit: newKit(),
     app: new Jar(),
-    opJar: new OpJar(),
+    opJar: new Jar(),
     newKit,
     request(path, init = {}) {
       const headers = new Headers(init.headers);
