@@ -2,6 +2,8 @@ import { toAuthInfo } from './claims.js';
 import type { ResolvedConfig } from './config.js';
 import { CallbackError, ProviderError } from './errors.js';
 import type { Provider } from './providers/types.js';
+import { MAX_SESSION_SEAL } from './session-cookie.js';
+import { MAX_TOKEN_LENGTH } from './verify.js';
 import type { SessionStore } from './session-store.js';
 import { hasMfa } from './step-up.js';
 import { deleteTransactionCookie, readTransaction, type Transaction } from './transaction.js';
@@ -81,6 +83,10 @@ export async function completeCallback(
     return reject('code_exchange_failed', `The sign-in code could not be exchanged for tokens (${reason}). Start again.`, transient ? 502 : 400);
   }
 
+  const tooLarge = (bytes: number) =>
+    reject('session_too_large', `Your sign-in produced a session of ${Math.ceil(bytes / 1024)} KB, more than browsers and servers accept in cookies. Your session is unchanged. Ask your administrator to trim the roles, permissions, entitlements or feature flags in the access token.`, 400);
+  if (tokens.accessToken.length > MAX_TOKEN_LENGTH) return tooLarge(tokens.accessToken.length);
+
   const verdict = await provider.verifyAccessToken(tokens.accessToken);
   if (!verdict.ok || verdict.payload.sub !== tokens.user.id) {
     return reject('invalid_token', 'The identity provider returned an access token that failed verification (signature, issuer, audience, expiry or subject).', 400);
@@ -107,6 +113,7 @@ export async function completeCallback(
   }
 
   const written = await store.write(tokens, cookies);
+  if (written.seal.length > MAX_SESSION_SEAL) return tooLarge(written.seal.length);
   const finalAuth = toAuthInfo(written.session, verdict.payload);
   store.cache.set(written.seal, Object.freeze(finalAuth));
   const outcome: CallbackOutcome = { ok: true, auth: finalAuth, cookies: [...written.cookies, ...cleanup], returnTo: tx.returnTo, transaction: tx };

@@ -22,6 +22,7 @@ export type AuthKitErrorCode =
   | 'step_up_user_mismatch'
   | 'step_up_stale'
   | 'step_up_mfa_missing'
+  | 'session_too_large'
   // session and provider
   | 'signed_out'
   | 'refresh_failed'

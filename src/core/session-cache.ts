@@ -6,24 +6,27 @@ import type { AuthInfo } from './types.js';
  * successes are stored; the bound evicts the oldest entry first.
  */
 export class SessionCache {
-  private readonly entries = new Map<string, AuthInfo>();
+  private readonly entries = new Map<string, { seal: string; auth: AuthInfo }>();
 
   constructor(private readonly maxEntries = 1000) {}
 
   get(seal: string, nowSeconds: number): AuthInfo | undefined {
-    const hit = this.entries.get(seal);
-    if (hit === undefined) return undefined;
-    if (hit.expiresAt <= nowSeconds) {
-      this.entries.delete(seal);
+    const key = keyOf(seal);
+    const hit = this.entries.get(key);
+    // The full comparison is what decides; the key only finds the candidate.
+    if (hit === undefined || hit.seal !== seal) return undefined;
+    if (hit.auth.expiresAt <= nowSeconds) {
+      this.entries.delete(key);
       return undefined;
     }
-    return hit;
+    return hit.auth;
   }
 
   set(seal: string, auth: AuthInfo): void {
     if (this.maxEntries <= 0) return;
-    this.entries.delete(seal);
-    this.entries.set(seal, auth);
+    const key = keyOf(seal);
+    this.entries.delete(key);
+    this.entries.set(key, { seal, auth });
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
@@ -37,4 +40,12 @@ export class SessionCache {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/**
+ * Each request brings the cookie as a new string, so a Map keyed by the whole seal hashes all of
+ * its ~2 KB every time. Iron seals end with their HMAC: the tail is as unique and cheap to hash.
+ */
+function keyOf(seal: string): string {
+  return seal.length > 64 ? seal.slice(-64) : seal;
 }

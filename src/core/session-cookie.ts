@@ -14,6 +14,12 @@ const MAX_COOKIE_BYTES = 4096;
 const ATTRIBUTE_ALLOWANCE = 160;
 const MAX_CHUNKS = 20;
 const CHUNK_NAME = /^(.+)\.(\d{1,2})$/;
+/**
+ * Largest seal we write. Chunks get it past the 4096-byte cookie limit, but servers cap the whole
+ * Cookie header (Node's default is 16 KiB, and `next start` runs on Node): a larger session would
+ * answer 431 on every request, sign-out included. Refusing it up front keeps the user out of that trap.
+ */
+export const MAX_SESSION_SEAL = 12_288;
 
 export function sessionCookieOptions(config: ResolvedConfig): CookieOptions {
   const options: CookieOptions = {

@@ -24,6 +24,9 @@ export type VerifyResult =
 
 const SAFE_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519']);
 
+/** Largest access token we verify; anything larger could not be stored in cookies anyway. */
+export const MAX_TOKEN_LENGTH = 16_384;
+
 export type AccessTokenVerifier = (token: string) => Promise<VerifyResult>;
 
 /**
@@ -37,7 +40,7 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
   const keys = options.keys ?? remoteKeys(options.jwksUrl, options.timeout);
 
   return async function verifyAccessToken(token: string): Promise<VerifyResult> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > 16_384) {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
       return { ok: false, reason: 'invalid', error: new Error('malformed token') };
     }
     let payload: JWTPayload;

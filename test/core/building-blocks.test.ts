@@ -65,6 +65,13 @@ describe('SessionCache', () => {
     expect(cache.get('seal-a', 100)).toBeUndefined();
     expect(cache.size).toBe(0);
   });
+  it('never hits for a different seal with the same tail', () => {
+    const cache = new SessionCache(10);
+    const tail = 'h'.repeat(64);
+    cache.set(`aaaa${tail}`, auth(100));
+    expect(cache.get(`bbbb${tail}`, 0)).toBeUndefined();
+    expect(cache.get(`aaaa${tail}`, 0)).toBeDefined();
+  });
   it('is bounded, evicting the oldest', () => {
     const cache = new SessionCache(3);
     for (const k of ['a', 'b', 'c', 'd']) cache.set(k, auth(100));

@@ -84,6 +84,25 @@ describe('sign-in and session', () => {
     expect(await h.kit.getSession(`wos-session=${forged}`)).toBeNull();
   });
 
+  it('a session too large for cookies is refused at the callback with a clear code, nothing written', async () => {
+    const big = await startHarness({
+      idp: {
+        users: [
+          { id: 'user_01BIG', email: 'big@example.com', password: 'password', firstName: 'Big', lastName: 'User', organizationId: 'org_01BIG', role: 'admin', permissions: Array.from({ length: 400 }, (_, i) => `permission:resource-${i}:write`) },
+        ],
+      },
+    });
+    try {
+      const start = await big.kit.signIn(big.request('/'));
+      const res = await big.kit.handleCallback(await big.throughIdp(start, { email: 'big@example.com' }));
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('session_too_large');
+      expect(res.headers.getSetCookie().some((c) => /^wos-session(\.\d+)?=/.test(c))).toBe(false);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('repeat reads hit the session cache; a different cookie does not', async () => {
     await h.signIn();
     const first = await h.kit.getSession(h.app.header());

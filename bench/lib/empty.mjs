@@ -1,0 +1,2 @@
+// Stand-in for `server-only` (its `react-server` build is empty too).
+export {};

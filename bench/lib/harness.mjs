@@ -1,0 +1,68 @@
+// Signs in through the real flows of the BUILT package (dist/) against the dev IdP, with plain
+// Requests — the same route test/helpers/flow.ts takes: signIn -> IdP authorize (nextLogin skips
+// the form) -> handleCallback -> sealed `wos-session` cookie.
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const APP = 'http://localhost:3000';
+export const COOKIE_PASSWORD = 'bench-cookie-password-that-is-at-least-32-chars';
+
+/** The built package. BENCH_DIST points elsewhere (e.g. a private build while others rebuild dist/). */
+export const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
+export const dist = (path) => import(pathToFileURL(join(DIST, path)).href);
+
+export class Jar {
+  cookies = new Map();
+  store(response) {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const maxAge = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('max-age='));
+      if (maxAge && Number(maxAge.split('=')[1]) <= 0) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return this;
+  }
+  header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  get(name) {
+    return this.cookies.get(name);
+  }
+}
+
+/** Kit options pointing at `idp`. */
+export function kitOptions(idp, extra = {}) {
+  return {
+    clientId: idp.clientId,
+    apiKey: idp.apiKey,
+    redirectUri: `${APP}/callback`,
+    cookiePassword: COOKIE_PASSWORD,
+    apiUrl: idp.url,
+    env: {},
+    ...extra,
+  };
+}
+
+/**
+ * One complete sign-in. Returns the app's cookie jar (holding the session cookie or its chunks)
+ * and the callback's final response (for its Set-Cookie headers).
+ */
+export async function signIn(kit, idp, login = {}) {
+  const app = new Jar();
+  const start = await kit.signIn(new Request(new URL('/', APP)), { returnTo: '/dashboard' });
+  if (![302, 303].includes(start.status)) throw new Error(`sign-in did not redirect (${start.status})`);
+  app.store(start);
+  idp.nextLogin(login);
+  const authorize = await fetch(start.headers.get('location'), { redirect: 'manual' });
+  await authorize.arrayBuffer();
+  if (authorize.status !== 302) throw new Error(`the dev IdP did not redirect back (${authorize.status})`);
+  const callback = new Request(new URL(authorize.headers.get('location'), APP), { headers: { cookie: app.header() } });
+  const done = await kit.handleCallback(callback);
+  if (done.status !== 302) throw new Error(`callback failed (${done.status}): ${await done.text()}`);
+  app.store(done);
+  return { app, done };
+}
