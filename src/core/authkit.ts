@@ -7,6 +7,7 @@ import { oidc } from './providers/oidc.js';
 import { workos } from './providers/workos.js';
 import { errorPage, popupPage, redirect, redirectStatus } from './responses.js';
 import { safeReturnTo } from './return-to.js';
+import { readSessionSeal, unsealSession } from './session-cookie.js';
 import { SessionStore, type RefreshMode, type Resolution } from './session-store.js';
 import { createTransaction, type NewTransaction } from './transaction.js';
 import type { AuthInfo, CookieToSet, StepUpRequirement } from './types.js';
@@ -266,7 +267,9 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
         state.status === 'valid' ? state.auth.sessionId : state.status === 'expired' && typeof state.claims.sid === 'string' ? state.claims.sid : undefined;
       const path = safeReturnTo(returnTo);
       const absolute = new URL(path, config.redirectUri.origin).href;
-      const logout = await provider.logoutUrl({ ...(sessionId ? { sessionId } : {}), returnTo: absolute });
+      // Sign-out is rare: unseal here rather than keep the ID token on every cached session.
+      const idToken = provider.kind === 'oidc' ? (await unsealSession(readSessionSeal(cookies, config.cookieName) ?? '', config.cookiePassword))?.idToken : undefined;
+      const logout = await provider.logoutUrl({ ...(sessionId ? { sessionId } : {}), ...(idToken ? { idToken } : {}), returnTo: absolute });
       return { url: logout?.href ?? path, cookies: store.clear(cookies) };
     },
 

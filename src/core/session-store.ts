@@ -150,5 +150,7 @@ function toSession(tokens: TokenSet, previous?: Session): Session {
   if (method) session.authenticationMethod = method;
   const idClaims = tokens.idClaims ?? previous?.idClaims;
   if (idClaims) session.idClaims = idClaims;
+  const idToken = tokens.idToken ?? previous?.idToken;
+  if (idToken) session.idToken = idToken;
   return session;
 }

@@ -40,6 +40,8 @@ export interface Session {
    * access tokens do not carry them (kept so a refresh does not lose them).
    */
   idClaims?: { amr?: unknown; auth_time?: unknown; sid?: unknown };
+  /** OpenID providers: the last ID token, sent as `id_token_hint` on sign-out (Okta requires it). */
+  idToken?: string;
 }
 
 /** A signed-in request, as `withAuth()` and `getSession()` return it. */

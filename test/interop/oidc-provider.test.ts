@@ -195,6 +195,8 @@ describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_ti
     const logout = new URL(out.headers.get('location')!);
     expect(`${logout.origin}${logout.pathname}`).toBe(`${h.op.issuer}/session/end`);
     expect(logout.searchParams.get('client_id')).toBe(h.op.clientId);
+    // id_token_hint: the ID token of this session (Okta refuses RP-initiated logout without it).
+    expect(decodeJwt(logout.searchParams.get('id_token_hint')!)).toMatchObject({ iss: h.op.issuer, aud: h.op.clientId });
     expect(logout.searchParams.get('post_logout_redirect_uri')).toBe(`${APP}/`);
     h.app.store(out);
     expect(h.app.get('wos-session')).toBeUndefined();

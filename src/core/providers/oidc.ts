@@ -242,6 +242,7 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
       const tokens: TokenSet = { accessToken: result.access_token, refreshToken: result.refresh_token ?? '', user: toOidcUser(profile) };
       const idClaims = idClaimsOf(claims);
       if (idClaims) tokens.idClaims = idClaims;
+      if (options.endSession !== false && result.id_token) tokens.idToken = result.id_token;
       return tokens;
     },
 
@@ -270,12 +271,13 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
       // Providers that do not rotate keep answering without a new refresh token.
       const tokens: TokenSet = { accessToken: result.access_token, refreshToken: result.refresh_token ?? refreshToken, user };
       if (idClaims) tokens.idClaims = idClaims;
+      if (options.endSession !== false && claims && result.id_token) tokens.idToken = result.id_token;
       return tokens;
     },
 
     verifyAccessToken,
 
-    async logoutUrl({ returnTo }): Promise<URL | null> {
+    async logoutUrl({ returnTo, idToken }): Promise<URL | null> {
       if (options.endSession === false) return null;
       let as: oauth.AuthorizationServer;
       try {
@@ -284,8 +286,9 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
         return null; // sign out locally; the provider is unreachable
       }
       if (!as.end_session_endpoint) return null;
-      // RP-Initiated Logout 1.0 without id_token_hint (the ID token is not kept in the cookie).
+      // RP-Initiated Logout 1.0; some OPs (Okta) refuse it without id_token_hint.
       const url = new URL(as.end_session_endpoint);
+      if (idToken) url.searchParams.set('id_token_hint', idToken);
       url.searchParams.set('client_id', clientId);
       url.searchParams.set('post_logout_redirect_uri', returnTo);
       return url;

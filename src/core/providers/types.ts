@@ -11,6 +11,7 @@ export interface TokenSet {
   impersonator?: Impersonator;
   authenticationMethod?: string;
   idClaims?: Session['idClaims'];
+  idToken?: string;
 }
 
 export interface AuthorizeParams {
@@ -43,7 +44,7 @@ export interface Provider {
   refresh(params: { refreshToken: string; organizationId?: string; previous: Session }): Promise<TokenSet>;
   verifyAccessToken: AccessTokenVerifier;
   /** Where to send the browser to end the provider session, or `null` when the provider has none. */
-  logoutUrl(params: { sessionId?: string; returnTo: string }): Promise<URL | null>;
+  logoutUrl(params: { sessionId?: string; idToken?: string; returnTo: string }): Promise<URL | null>;
 }
 
 /** Settings a provider factory was given in code, e.g. `oidc({ issuer, clientId, clientSecret })`. */
