@@ -200,8 +200,7 @@ export function renderMarkdown(env, results) {
     const key = s.variants.fullKeyLookup?.meanUs.median;
     const parse = s.variants.parseOnly?.meanUs.median;
     if (hit && key && parse) {
-      const share = key / hit;
-      out.push(`Where a cache hit's time goes: parsing the Cookie header ${fmtUs(parse)}; one \`Map\` lookup keyed by the whole ${s.cookieBytes}-byte sealed value ${fmtUs(key)} — the value arrives as a new string on every request, so V8 hashes all of it (about 4–5 ns per character) before it can look it up. ${share >= 0.3 ? `That lookup is about ${pct(share)} of a hit here. Keying the map by a short, unpredictable part of the seal — e.g. its last 64 characters, which are iron's HMAC — and then checking \`entry.seal === seal\` keeps the exact-value semantics and costs well under a microsecond (a 2 KB string comparison is a memcmp).` : 'The cache no longer keys by the whole value, or the lookup is a small part of a hit.'}`, '');
+      out.push(`Where a cache hit's time goes: parsing the Cookie header ${fmtUs(parse)}; the whole hit ${fmtUs(hit)}. For comparison, (a2) is one \`Map\` lookup keyed by the whole ${s.cookieBytes}-byte sealed value: ${fmtUs(key)}, because the value arrives as a new string on every request and V8 hashes all of it. The session cache therefore keys entries by the seal's last 64 characters (iron's HMAC) and then compares the full value (\`entry.seal === seal\`, a memcmp), which keeps the exact-cookie semantics without the hash.`, '');
     }
     out.push('What each variant runs:', '');
     out.push("- (a) `createAuthKit(opts).getSession('wos-session=…')` from `dist/index.js`, warmed once so the session cache holds the cookie. (a') the real `withAuth()` of `dist/server/index.js` (shared instance configured from `WORKOS_*` variables), with `next/headers` answered by a stub that returns the request's headers (`bench/lib/next-headers-stub.mjs`) and `server-only` resolved to its empty build, as Next does on the server.");
@@ -242,7 +241,7 @@ export function renderMarkdown(env, results) {
     }
     const failed = ck.rows.filter((r) => r.error);
     if (failed.length) {
-      out.push(`The ${failed.map((r) => r.session).join(', ')} session could not sign in: its access token (≈ ${failed.map((r) => r.accessTokenBytesEstimate).join(', ')} bytes) is over the 16,384-character cap \`createAccessTokenVerifier\` puts on tokens (\`src/core/verify.ts\`), so the callback rejects it as \`invalid_token\` — whose message speaks of signature, issuer, audience, expiry or subject, none of which is the problem. Accepting it would not help: its chunked cookie would be past the 16 KB header limit above.`, '');
+      out.push(`The ${failed.map((r) => r.session).join(', ')} session is refused at the callback (${failed[0].error}; the old session is untouched): its sealed value would pass the 13 KiB ceiling (\`MAX_SESSION_SEAL\` in \`src/core/session-cookie.ts\`), above which the browser's next Cookie header, with the rest of the request headers, would risk Node's 16 KB limit and a 431 on every route, sign-out included.`, '');
     }
   }
 

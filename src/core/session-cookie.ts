@@ -19,7 +19,7 @@ const CHUNK_NAME = /^(.+)\.(\d{1,2})$/;
  * Cookie header (Node's default is 16 KiB, and `next start` runs on Node): a larger session would
  * answer 431 on every request, sign-out included. Refusing it up front keeps the user out of that trap.
  */
-export const MAX_SESSION_SEAL = 12_288;
+export const MAX_SESSION_SEAL = 13_312;
 
 export function sessionCookieOptions(config: ResolvedConfig): CookieOptions {
   const options: CookieOptions = {
