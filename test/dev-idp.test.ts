@@ -737,3 +737,26 @@ describe('CLI', () => {
     await expect(runDevIdpCli(['--port', 'abc'], { log: () => {} })).rejects.toThrow(/--port/);
   });
 });
+
+describe('control endpoints (nextLogin and stats from another process)', () => {
+  const control = (path: string, init: RequestInit = {}, key = idp.apiKey) =>
+    fetch(`${idp.url}/dev-idp/control/${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...init.headers } });
+
+  it('queues a scripted login over HTTP, guarded by the API key', async () => {
+    const stale = nowSec() - 900;
+    expect((await control('next-login', { method: 'POST', body: JSON.stringify({ email: 'bob@example.com', authTime: stale }) }, 'sk_wrong')).status).toBe(401);
+    expect((await fetch(`${idp.url}/dev-idp/control/stats`)).status).toBe(401);
+    expect((await control('next-login', { method: 'POST', body: JSON.stringify({ email: 'nobody@example.com' }) })).status).toBe(400);
+    expect((await control('next-login', { method: 'POST', body: JSON.stringify({ amr: 'mfa' }) })).status).toBe(400);
+
+    const queued = await control('next-login', { method: 'POST', body: JSON.stringify({ email: 'bob@example.com', authTime: stale, amr: ['pwd', 'hwk'] }) });
+    expect(queued.status).toBe(200);
+    const tokens = await exchange(idp, await silentLogin(idp, new Browser()));
+    expect(decodeJwt(tokens.access_token)).toMatchObject({ auth_time: stale, amr: ['pwd', 'hwk'] });
+    expect(tokens.user.email).toBe('bob@example.com');
+
+    const stats = (await (await control('stats')).json()) as Record<string, number>;
+    expect(stats.scriptedLogins).toBe(idp.stats().scriptedLogins);
+    expect(stats.scriptedLogins).toBeGreaterThan(0);
+  });
+});

@@ -10,14 +10,14 @@ import { handleAuthenticate } from './authenticate.js';
 import { normaliseUri } from './authorize-request.js';
 import { emptyStats } from './context.js';
 import type { IdpContext } from './context.js';
-import { HttpError, clearedCookie, getCookie, isHttpUrl, redirect, sendHtml, sendJson } from './http-util.js';
+import { HttpError, clearedCookie, getCookie, isHttpUrl, readParams, redirect, sendHtml, sendJson } from './http-util.js';
 import { randomApiKey, randomClientId } from './ids.js';
 import { handleAuthorize, handleLoginPost, handleMfaPost } from './login-flow.js';
 import { signedOutPage } from './pages.js';
 import { DevIdpStore } from './store.js';
 import { createSigner } from './tokens.js';
 import type { DevIdp, DevIdpOptions, NextLoginOptions } from './types.js';
-import { defaultUsers, findUserByEmail, validateUsers } from './users.js';
+import { defaultUsers, findUserByEmail, safeEqual, validateUsers } from './users.js';
 
 const JWKS_PREFIX = '/sso/jwks/';
 
@@ -54,6 +54,9 @@ async function route(ctx: IdpContext, req: IncomingMessage, res: ServerResponse)
     if (method !== 'GET') return methodNotAllowed(res, 'GET');
     return handleLogout(ctx, req, res, url);
   }
+  if (path === '/dev-idp/control/next-login' || path === '/dev-idp/control/stats') {
+    return handleControl(ctx, req, res, path, method);
+  }
   if (path.startsWith(JWKS_PREFIX)) {
     if (method !== 'GET') return methodNotAllowed(res, 'GET');
     // Compared raw: client ids never need escaping, and decoding could throw on `%zz`.
@@ -80,6 +83,41 @@ function handleLogout(ctx: IdpContext, req: IncomingMessage, res: ServerResponse
   const returnTo = url.searchParams.get('return_to');
   if (returnTo && isHttpUrl(returnTo)) return redirect(res, returnTo, headers);
   sendHtml(res, 200, signedOutPage(), headers);
+}
+
+/**
+ * `nextLogin()` and `stats()` over HTTP, for tests whose IdP runs in another process (a global
+ * setup, a CLI). Guarded by the API key: queuing a login is signing somebody in.
+ */
+async function handleControl(ctx: IdpContext, req: IncomingMessage, res: ServerResponse, path: string, method: string): Promise<void> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (!bearer || !safeEqual(bearer, ctx.apiKey)) return sendJson(res, 401, { code: 'unauthorized', message: 'Send the API key as a Bearer token.' });
+  if (path === '/dev-idp/control/stats') {
+    if (method !== 'GET') return methodNotAllowed(res, 'GET');
+    return sendJson(res, 200, ctx.stats);
+  }
+  if (method !== 'POST') return methodNotAllowed(res, 'POST');
+  const body = (await readParams(req)) ?? {};
+  try {
+    queueNextLogin(ctx, body as NextLoginOptions);
+  } catch (error) {
+    return sendJson(res, 400, { code: 'invalid_request', message: (error as Error).message });
+  }
+  sendJson(res, 200, { queued: true });
+}
+
+/** Validates and queues a scripted login (shared by `nextLogin()` and the control endpoint). */
+function queueNextLogin(ctx: IdpContext, next: NextLoginOptions): void {
+  if (next.email !== undefined && (typeof next.email !== 'string' || !findUserByEmail(ctx.users, next.email))) {
+    throw new Error(`nextLogin: no dev user with email ${String(next.email)}`);
+  }
+  if (next.amr !== undefined && (!Array.isArray(next.amr) || next.amr.some((m) => typeof m !== 'string'))) {
+    throw new TypeError('nextLogin: `amr` must be an array of strings');
+  }
+  if (next.authTime !== undefined && (typeof next.authTime !== 'number' || !Number.isFinite(next.authTime))) {
+    throw new TypeError('nextLogin: `authTime` must be a finite number of epoch seconds');
+  }
+  ctx.nextLogins.push({ email: next.email, amr: next.amr ? [...next.amr] : undefined, authTime: next.authTime });
 }
 
 function handleFailure(res: ServerResponse, err: unknown): void {
@@ -185,16 +223,7 @@ export async function startDevIdp(opts: DevIdpOptions = {}): Promise<DevIdp> {
     redirectUri: allowedRedirectUris ? (Array.isArray(opts.redirectUri) ? opts.redirectUri[0] : opts.redirectUri) : undefined,
     users: users.map((u) => structuredClone(u)),
     nextLogin(next: NextLoginOptions = {}) {
-      if (next.email !== undefined && !findUserByEmail(context.users, next.email)) {
-        throw new Error(`nextLogin: no dev user with email ${next.email}`);
-      }
-      if (next.amr !== undefined && (!Array.isArray(next.amr) || next.amr.some((m) => typeof m !== 'string'))) {
-        throw new TypeError('nextLogin: `amr` must be an array of strings');
-      }
-      if (next.authTime !== undefined && !Number.isFinite(next.authTime)) {
-        throw new TypeError('nextLogin: `authTime` must be a finite number of epoch seconds');
-      }
-      context.nextLogins.push({ ...next, amr: next.amr ? [...next.amr] : undefined });
+      queueNextLogin(context, next);
     },
     stats: () => ({ ...context.stats }),
     close() {

@@ -4,8 +4,8 @@ export interface E2EContext {
   baseUrl: string;
   /** The dev identity provider's API base. */
   idpUrl: string;
-  /** Loopback control server of the global setup: `POST /next-login`, `GET /stats`. */
-  controlUrl: string;
+  /** The dev IdP's API key: it authorises its control endpoints (`/dev-idp/control/*`). */
+  idpApiKey: string;
   users: Array<{ email: string; password: string; mfaCode: string | undefined }>;
 }
 

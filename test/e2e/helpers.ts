@@ -80,12 +80,17 @@ export async function openSession(browser: Browser, t: TestContext): Promise<Ses
 
 /** Makes the dev IdP's next authorize request complete without the form. */
 export async function nextLogin(options: { email?: string; amr?: string[]; authTime?: number }): Promise<void> {
-  const res = await fetch(`${env().controlUrl}/next-login`, { method: 'POST', body: JSON.stringify(options) });
+  const res = await fetch(`${env().idpUrl}/dev-idp/control/next-login`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${env().idpApiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(options),
+  });
   if (!res.ok) throw new Error(`nextLogin failed: ${res.status} ${await res.text()}`);
 }
 
 export async function idpStats(): Promise<Record<string, number>> {
-  return (await fetch(`${env().controlUrl}/stats`)).json() as Promise<Record<string, number>>;
+  const res = await fetch(`${env().idpUrl}/dev-idp/control/stats`, { headers: { authorization: `Bearer ${env().idpApiKey}` } });
+  return res.json() as Promise<Record<string, number>>;
 }
 
 export function user(email: string) {
