@@ -8,7 +8,7 @@
 // rejected. Side by side, the same storm through @workos-inc/authkit-nextjs's `authkit()`
 // (updateSession, the function its proxy runs) on the same kind of cookie.
 import { parseArgs } from 'node:util';
-import { APP, COOKIE_PASSWORD, dist, kitOptions, signIn } from './lib/harness.mjs';
+import { APP, COOKIE_PASSWORD, dist, kitOptions, signIn, useDevIdpEnv } from './lib/harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,16 +26,7 @@ const { createAuthKit } = await dist('index.js');
 // 2 s, not 1: exp is whole seconds, so a 1 s token can expire between the refresh and its verification.
 const idp = await startDevIdp({ accessTokenTtl: 2 });
 try {
-  const api = new URL(idp.url);
-  Object.assign(process.env, {
-    WORKOS_CLIENT_ID: idp.clientId,
-    WORKOS_API_KEY: idp.apiKey,
-    WORKOS_COOKIE_PASSWORD: COOKIE_PASSWORD,
-    NEXT_PUBLIC_WORKOS_REDIRECT_URI: `${APP}/callback`,
-    WORKOS_API_HOSTNAME: api.hostname,
-    WORKOS_API_PORT: api.port,
-    WORKOS_API_HTTPS: 'false',
-  });
+  useDevIdpEnv(idp);
   const { NextRequest } = await import('next/server');
   const theirs = await import('@workos-inc/authkit-nextjs');
 

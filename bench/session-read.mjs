@@ -18,7 +18,7 @@
 // median over rounds is reported. A second, per-call-timed batch gives p50/p95/p99 latencies.
 import { parseArgs } from 'node:util';
 import { median, rotate, summarize, timeBatch } from './lib/stats.mjs';
-import { APP, COOKIE_PASSWORD, dist, kitOptions, signIn } from './lib/harness.mjs';
+import { APP, COOKIE_PASSWORD, dist, kitOptions, signIn, useDevIdpEnv } from './lib/harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,18 +44,7 @@ const { createAuthKit } = await dist('index.js');
 // happen mid-benchmark.
 const idp = await startDevIdp({ accessTokenTtl: 3600 });
 try {
-  const api = new URL(idp.url);
-  // Both SDKs read these; authkit-nextjs reads them once, when its modules load (below).
-  Object.assign(process.env, {
-    WORKOS_CLIENT_ID: idp.clientId,
-    WORKOS_API_KEY: idp.apiKey,
-    WORKOS_COOKIE_PASSWORD: COOKIE_PASSWORD,
-    WORKOS_REDIRECT_URI: `${APP}/callback`,
-    NEXT_PUBLIC_WORKOS_REDIRECT_URI: `${APP}/callback`,
-    WORKOS_API_HOSTNAME: api.hostname,
-    WORKOS_API_PORT: api.port,
-    WORKOS_API_HTTPS: 'false',
-  });
+  useDevIdpEnv(idp);
 
   const { unsealData } = await import('iron-session');
   const jose = await import('jose');

@@ -35,6 +35,21 @@ export class Jar {
 }
 
 /** Kit options pointing at `idp`. */
+/** Points both SDKs at the dev IdP through the environment (authkit-nextjs reads it when its modules load). */
+export function useDevIdpEnv(idp) {
+  const api = new URL(idp.url);
+  Object.assign(process.env, {
+    WORKOS_CLIENT_ID: idp.clientId,
+    WORKOS_API_KEY: idp.apiKey,
+    WORKOS_COOKIE_PASSWORD: COOKIE_PASSWORD,
+    WORKOS_REDIRECT_URI: `${APP}/callback`,
+    NEXT_PUBLIC_WORKOS_REDIRECT_URI: `${APP}/callback`,
+    WORKOS_API_HOSTNAME: api.hostname,
+    WORKOS_API_PORT: api.port,
+    WORKOS_API_HTTPS: 'false',
+  });
+}
+
 export function kitOptions(idp, extra = {}) {
   return {
     clientId: idp.clientId,
