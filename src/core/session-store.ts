@@ -73,7 +73,7 @@ export class SessionStore {
   async write(tokens: TokenSet, requestCookies: Map<string, string>, keep?: Session): Promise<{ session: Session; seal: string; cookies: CookieToSet[] }> {
     const session = toSession(tokens, keep);
     const seal = await sealSession(session, this.config.cookiePassword, this.config.cookieMaxAge);
-    return { session, seal, cookies: sessionCookies(seal, this.config.cookieName, sessionCookieOptions(this.config), requestCookies) };
+    return { session, seal, cookies: this.cookiesFor(seal, requestCookies) };
   }
 
   clear(requestCookies: Map<string, string>): CookieToSet[] {
