@@ -541,12 +541,18 @@ describe('logout', () => {
     expect((await browser.request(authorizeUrl(idp, pkce().challenge, 's'))).status).toBe(200);
   });
 
-  it('shows a page instead of redirecting to a non-http return_to', async () => {
+  it('shows a 400 page instead of redirecting to a non-http return_to (more in dev-idp-security.test.ts)', async () => {
     const res = await fetch(`${idp.url}/user_management/sessions/logout?return_to=javascript:alert(1)`, {
       redirect: 'manual',
     });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).toContain('Signed out, but not redirected');
+  });
+
+  it('shows a signed-out page without return_to', async () => {
+    const res = await fetch(`${idp.url}/user_management/sessions/logout`, { redirect: 'manual' });
+    expect(res.status).toBe(200);
     expect(await res.text()).toContain('Signed out');
   });
 
@@ -679,6 +685,9 @@ describe('robustness', () => {
         codeExchanges: 1,
         refreshes: 1,
         refreshFailures: 1,
+        logouts: 0,
+        revokeRequests: 0,
+        sessionsRevoked: 0,
       });
     } finally {
       await fresh.close();

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { startDevIdp } from './dev-idp.js';
-import { derivedCredentials } from './ids.js';
+import { derivedCredentials, randomApiKey, randomClientId } from './ids.js';
+import { isLoopbackHost } from './loopback.js';
 import type { DevIdp } from './types.js';
 
 export const DEFAULT_CLI_PORT = 8787;
@@ -18,10 +19,13 @@ prints the environment variables an authkit-stepup app needs.
 
 Options:
   --port <n>              Port to listen on (default ${DEFAULT_CLI_PORT}; 0 picks a free port)
-  --host <host>           Interface to bind (default 127.0.0.1)
-  --redirect-uri <url>    Allowed redirect URI, repeatable (default ${DEFAULT_CLI_REDIRECT_URI})
-  --client-id <id>        Client id (default: a fixed dev value, stable across restarts)
-  --api-key <key>         API key / client secret (default: a fixed dev value)
+  --host <host>           Interface to bind (default 127.0.0.1). Off loopback (e.g. 0.0.0.0)
+                          the IdP is reachable from the network: it warns, and the client id
+                          and API key default to random values instead of the fixed ones
+  --redirect-uri <url>    Allowed redirect URI, repeatable (default ${DEFAULT_CLI_REDIRECT_URI});
+                          logout's return_to must be on one of their origins
+  --client-id <id>        Client id (default on loopback: a fixed dev value, stable across restarts)
+  --api-key <key>         API key / client secret (default on loopback: a fixed dev value)
   --access-token-ttl <s>  Access token lifetime in seconds (default 300)
   -h, --help              Show this help
 `;
@@ -37,6 +41,8 @@ export interface DevIdpCli {
 export interface RunDevIdpCliOptions {
   /** Where output goes. Default `console.log`. */
   log?: (line: string) => void;
+  /** Where warnings go (binding off loopback). Default `console.error` (stderr). */
+  warn?: (line: string) => void;
   /** Close on SIGINT/SIGTERM and exit. Default false (the bin turns it on). */
   handleSignals?: boolean;
 }
@@ -54,6 +60,7 @@ function integerFlag(name: string, value: string | undefined, min: number, max: 
  */
 export async function runDevIdpCli(argv: string[], options: RunDevIdpCliOptions = {}): Promise<DevIdpCli | undefined> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const warn = options.warn ?? ((line: string) => console.error(line));
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -73,18 +80,35 @@ export async function runDevIdpCli(argv: string[], options: RunDevIdpCliOptions 
     return undefined;
   }
 
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '') throw new TypeError('--host must not be empty');
   // Fixed defaults keep an app's .env.local valid across restarts. They are not
-  // secrets: the dev IdP listens on loopback and its users' passwords are public.
-  const stable = derivedCredentials('default');
+  // secrets (anyone can derive them from this package), so they are used only on
+  // loopback; anywhere else they would hand out tokens to the whole network.
+  const loopback = isLoopbackHost(host);
+  const defaults = loopback ? derivedCredentials('default') : { clientId: randomClientId(), apiKey: randomApiKey() };
   const redirectUris = values['redirect-uri'] ?? [DEFAULT_CLI_REDIRECT_URI];
   const idp = await startDevIdp({
     port: integerFlag('port', values.port, 0, 65535) ?? DEFAULT_CLI_PORT,
-    host: values.host ?? '127.0.0.1',
+    host,
     redirectUri: redirectUris,
-    clientId: values['client-id'] ?? stable.clientId,
-    apiKey: values['api-key'] ?? stable.apiKey,
+    clientId: values['client-id'] ?? defaults.clientId,
+    apiKey: values['api-key'] ?? defaults.apiKey,
     accessTokenTtl: integerFlag('access-token-ttl', values['access-token-ttl'], 1, 86_400),
+    // A host name may resolve to a loopback address: then startDevIdp stays quiet.
+    warn,
   });
+  if (!loopback) {
+    // startDevIdp warned if the bound address is not loopback; say what became of the credentials.
+    const random = [values['client-id'] === undefined && 'client id', values['api-key'] === undefined && 'API key'].filter(Boolean);
+    warn(
+      random.length
+        ? `--host ${host} is not 127.0.0.1, ::1 or localhost, so the fixed dev credentials (derivable from this package) are not used: ` +
+            `this run's ${random.join(' and ')} ${random.length > 1 ? 'are' : 'is'} random (printed below). ` +
+            'Pass --client-id and --api-key to keep them across restarts.'
+        : `--host ${host} is not 127.0.0.1, ::1 or localhost: using the --client-id and --api-key you passed. Keep the API key to yourself.`,
+    );
+  }
 
   const api = new URL(idp.url);
   const env: Record<string, string> = {

@@ -40,6 +40,8 @@ export function emptyStats(): DevIdpStats {
     refreshes: 0,
     refreshFailures: 0,
     logouts: 0,
+    revokeRequests: 0,
+    sessionsRevoked: 0,
     jwksRequests: 0,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `startDevIdp()`: a local, WorkOS-compatible identity provider on node:http —
- * routing, JWKS, logout, and the server's lifecycle. The browser flow lives in
- * `login-flow.ts`, the token endpoint in `authenticate.ts`.
+ * routing, JWKS, the control API, and the server's lifecycle. The browser flow
+ * lives in `login-flow.ts`, the token endpoint in `authenticate.ts`, logout and
+ * session revocation in `sessions.ts`.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -10,16 +11,18 @@ import { handleAuthenticate } from './authenticate.js';
 import { normaliseUri } from './authorize-request.js';
 import { emptyStats } from './context.js';
 import type { IdpContext } from './context.js';
-import { HttpError, clearedCookie, getCookie, isHttpUrl, readParams, redirect, sendHtml, sendJson } from './http-util.js';
+import { HttpError, bearerToken, isHttpUrl, readParams, sendJson } from './http-util.js';
 import { randomApiKey, randomClientId } from './ids.js';
 import { handleAuthorize, handleLoginPost, handleMfaPost } from './login-flow.js';
-import { signedOutPage } from './pages.js';
+import { isLoopbackAddress } from './loopback.js';
+import { describeSession, handleLogout, handleRevoke } from './sessions.js';
 import { DevIdpStore } from './store.js';
 import { createSigner } from './tokens.js';
 import type { DevIdp, DevIdpOptions, NextLoginOptions } from './types.js';
 import { defaultUsers, findUserByEmail, safeEqual, validateUsers } from './users.js';
 
 const JWKS_PREFIX = '/sso/jwks/';
+const CONTROL_SESSIONS = '/dev-idp/control/sessions';
 
 function notFound(res: ServerResponse): void {
   sendJson(res, 404, { code: 'not_found', message: 'Not found.' });
@@ -54,7 +57,16 @@ async function route(ctx: IdpContext, req: IncomingMessage, res: ServerResponse)
     if (method !== 'GET') return methodNotAllowed(res, 'GET');
     return handleLogout(ctx, req, res, url);
   }
-  if (path === '/dev-idp/control/next-login' || path === '/dev-idp/control/stats') {
+  if (path === '/user_management/sessions/revoke') {
+    if (method !== 'POST') return methodNotAllowed(res, 'POST');
+    return handleRevoke(ctx, req, res);
+  }
+  if (
+    path === '/dev-idp/control/next-login' ||
+    path === '/dev-idp/control/stats' ||
+    path === CONTROL_SESSIONS ||
+    path.startsWith(`${CONTROL_SESSIONS}/`)
+  ) {
     return handleControl(ctx, req, res, path, method);
   }
   if (path.startsWith(JWKS_PREFIX)) {
@@ -68,33 +80,28 @@ async function route(ctx: IdpContext, req: IncomingMessage, res: ServerResponse)
 }
 
 /**
- * Ends the named session (its refresh tokens stop working) and the browser's own
- * IdP session, clears the IdP cookie, then goes to `return_to` when it is an
- * http(s) URL; anything else gets a plain "signed out" page.
- */
-function handleLogout(ctx: IdpContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
-  ctx.stats.logouts++;
-  const sessionId = url.searchParams.get('session_id');
-  if (sessionId) ctx.store.endSession(sessionId);
-  const browserSession = ctx.store.sessionFromCookie(getCookie(req, ctx.cookieName));
-  if (browserSession) ctx.store.endSession(browserSession.id);
-
-  const headers = { 'Set-Cookie': clearedCookie(ctx.cookieName) };
-  const returnTo = url.searchParams.get('return_to');
-  if (returnTo && isHttpUrl(returnTo)) return redirect(res, returnTo, headers);
-  sendHtml(res, 200, signedOutPage(), headers);
-}
-
-/**
- * `nextLogin()` and `stats()` over HTTP, for tests whose IdP runs in another process (a global
- * setup, a CLI). Guarded by the API key: queuing a login is signing somebody in.
+ * `nextLogin()`, `stats()`, `sessions()` and `session(id)` over HTTP, for tests whose IdP runs in
+ * another process (a global setup, a CLI). Guarded by the API key: queuing a login is signing
+ * somebody in.
  */
 async function handleControl(ctx: IdpContext, req: IncomingMessage, res: ServerResponse, path: string, method: string): Promise<void> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const bearer = bearerToken(req);
   if (!bearer || !safeEqual(bearer, ctx.apiKey)) return sendJson(res, 401, { code: 'unauthorized', message: 'Send the API key as a Bearer token.' });
   if (path === '/dev-idp/control/stats') {
     if (method !== 'GET') return methodNotAllowed(res, 'GET');
     return sendJson(res, 200, ctx.stats);
+  }
+  if (path === CONTROL_SESSIONS) {
+    if (method !== 'GET') return methodNotAllowed(res, 'GET');
+    return sendJson(res, 200, { data: ctx.store.allSessions().map(describeSession) });
+  }
+  if (path.startsWith(`${CONTROL_SESSIONS}/`)) {
+    if (method !== 'GET') return methodNotAllowed(res, 'GET');
+    // Compared raw, like the JWKS path: session ids never need escaping.
+    const id = path.slice(CONTROL_SESSIONS.length + 1);
+    const session = ctx.store.getSession(id);
+    if (!session) return sendJson(res, 404, { code: 'entity_not_found', entity_id: id, message: `Session not found: '${id}'.` });
+    return sendJson(res, 200, describeSession(session));
   }
   if (method !== 'POST') return methodNotAllowed(res, 'POST');
   const body = (await readParams(req)) ?? {};
@@ -117,7 +124,15 @@ function queueNextLogin(ctx: IdpContext, next: NextLoginOptions): void {
   if (next.authTime !== undefined && (typeof next.authTime !== 'number' || !Number.isFinite(next.authTime))) {
     throw new TypeError('nextLogin: `authTime` must be a finite number of epoch seconds');
   }
-  ctx.nextLogins.push({ email: next.email, amr: next.amr ? [...next.amr] : undefined, authTime: next.authTime });
+  if (next.newSession !== undefined && typeof next.newSession !== 'boolean') {
+    throw new TypeError('nextLogin: `newSession` must be a boolean');
+  }
+  ctx.nextLogins.push({
+    email: next.email,
+    amr: next.amr ? [...next.amr] : undefined,
+    authTime: next.authTime,
+    newSession: next.newSession,
+  });
 }
 
 function handleFailure(res: ServerResponse, err: unknown): void {
@@ -163,6 +178,21 @@ function checkOptions(opts: DevIdpOptions): void {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     throw new TypeError('startDevIdp: `port` must be an integer from 0 to 65535');
   }
+  if (opts.warn !== undefined && typeof opts.warn !== 'function') throw new TypeError('startDevIdp: `warn` must be a function');
+  // An empty host would make node:http listen on every interface.
+  if (opts.host !== undefined && (typeof opts.host !== 'string' || opts.host.trim() === '')) {
+    throw new TypeError('startDevIdp: `host` must be a non-empty interface name or address');
+  }
+}
+
+/** What `startDevIdp` prints (to `warn`) when it is reachable from the network. */
+function networkWarning(address: AddressInfo, url: string): string {
+  const where = address.address.includes(':') ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
+  return [
+    `WARNING: the authkit-stepup dev identity provider is listening on ${where}, which is reachable from the network (reach it locally at ${url}).`,
+    'It is a development identity provider, not for production: its demo users and their passwords are public, and anyone who can reach it can sign in as them.',
+    'Bind it to 127.0.0.1 (the default) unless another machine must reach it, and keep its API key to yourself.',
+  ].join('\n');
 }
 
 function allowedRedirects(option: string | string[] | undefined): string[] | undefined {
@@ -199,6 +229,10 @@ export async function startDevIdp(opts: DevIdpOptions = {}): Promise<DevIdp> {
 
   const address = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
   const url = baseUrl(address);
+  // Judged on the address actually bound: a host name may resolve anywhere.
+  if (!isLoopbackAddress(address.address)) {
+    (opts.warn ?? ((message: string) => void process.stderr.write(`${message}\n`)))(networkWarning(address, url));
+  }
   const context: IdpContext = {
     url,
     clientId,
@@ -226,6 +260,11 @@ export async function startDevIdp(opts: DevIdpOptions = {}): Promise<DevIdp> {
       queueNextLogin(context, next);
     },
     stats: () => ({ ...context.stats }),
+    session(id: string) {
+      const session = typeof id === 'string' ? context.store.getSession(id) : undefined;
+      return session ? describeSession(session) : undefined;
+    },
+    sessions: () => context.store.allSessions().map(describeSession),
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -136,6 +136,17 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
   res.end();
 }
 
+/** The `Authorization: Bearer <token>` credential, if any. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+}
+
+/** An empty 200: what WorkOS answers for endpoints that return nothing (no content type, so SDKs parse nothing). */
+export function sendEmpty(res: ServerResponse, status = 200): void {
+  res.writeHead(status, { 'Cache-Control': 'no-store', 'Content-Length': 0 });
+  res.end();
+}
+
 /** True for an absolute http(s) URL without credentials. */
 export function isHttpUrl(value: string): boolean {
   try {

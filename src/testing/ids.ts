@@ -62,7 +62,8 @@ export function randomApiKey(): string {
 /**
  * Stable credentials derived from a seed, for the CLI: restarting the dev IdP keeps
  * the same `WORKOS_CLIENT_ID`/`WORKOS_API_KEY`, so an app's `.env.local` stays valid.
- * They are not secret (the seed is public); the dev IdP only ever listens locally.
+ * They are not secret (the seed is public), so the CLI uses them only when bound to
+ * loopback; off loopback it generates random ones (see `cli-run.ts`).
  */
 export function derivedCredentials(seed: string): { clientId: string; apiKey: string } {
   const hash = (purpose: string) => createHash('sha256').update(`authkit-stepup-dev-idp:${purpose}:${seed}`).digest();

@@ -25,13 +25,15 @@ interface LoginTarget {
 }
 
 type LoginKind =
-  | { kind: 'interactive' | 'scripted'; authTime: number; amr: string[] }
+  | { kind: 'interactive' | 'scripted'; authTime: number; amr: string[]; newSession?: boolean }
   | { kind: 'sso'; session: IdpSession };
 
 /**
  * Issues a code for `user` and redirects to the app. An interactive or scripted
  * login by the user who already owns the browser's IdP session re-authenticates
- * *that* session: same `sid`, new `auth_time`/`amr`. Anyone else gets a new session.
+ * *that* session: same `sid`, new `auth_time`/`amr`. Anyone else gets a new session,
+ * and so does a scripted login with `newSession` (the old session stays alive, as
+ * it does at a real IdP when the browser lost its cookie).
  */
 function completeLogin(
   ctx: IdpContext,
@@ -46,7 +48,7 @@ function completeLogin(
   if (how.kind === 'sso') {
     session = how.session;
   } else {
-    const existing = ctx.store.sessionFromCookie(getCookie(req, ctx.cookieName));
+    const existing = how.newSession ? undefined : ctx.store.sessionFromCookie(getCookie(req, ctx.cookieName));
     if (existing && existing.userId === user.id) {
       session = existing;
       session.authTime = how.authTime;
@@ -112,6 +114,7 @@ export function handleAuthorize(ctx: IdpContext, req: IncomingMessage, res: Serv
       kind: 'scripted',
       authTime: scripted.authTime ?? nowSeconds(),
       amr: scripted.amr ?? defaultAmr(user),
+      newSession: scripted.newSession === true,
     });
     return;
   }

@@ -146,6 +146,23 @@ ${errorBox(detail)}
   );
 }
 
+/**
+ * The logout ended the session but will not follow `return_to`: its origin is not
+ * one of the registered redirect URIs' (an open redirect otherwise).
+ */
+export function returnToRefusedPage(returnTo: string, allowedOrigins: readonly string[], reason: string): string {
+  const allowed = allowedOrigins.length
+    ? allowedOrigins.map((o) => `<code>${escapeHtml(o)}</code>`).join(', ')
+    : 'none';
+  return layout(
+    'return_to not allowed',
+    `<h1>Signed out, but not redirected</h1>
+${errorBox(`return_to "${returnTo}" ${reason}`)}
+<p class="sub">Your dev identity provider session has ended. The identity provider only sends the browser back to an origin of a registered redirect URI, so that its logout link cannot be used to send people to another site. Allowed origins: ${allowed}.</p>
+<p class="sub">Fix the <code>return_to</code> the application sends, or start the dev identity provider with a redirect URI on that origin.</p>`,
+  );
+}
+
 export function signedOutPage(): string {
   return layout(
     'Signed out',

@@ -45,12 +45,18 @@ export interface RefreshToken extends Grant {
   usedAt?: number;
 }
 
+/** How a session ended: the logout endpoint, or the revoke endpoint (WorkOS's `revokeSession`). */
+export type SessionEnd = 'logout' | 'revoke';
+
 export interface IdpSession {
   id: string;
   userId: string;
   authTime: number;
   amr: string[];
+  /** Epoch seconds. */
+  createdAt: number;
   endedAt?: number;
+  endedBy?: SessionEnd;
 }
 
 const PENDING_TTL = 10 * 60;
@@ -99,7 +105,7 @@ export class DevIdpStore {
    * as the cookie would let anyone holding a token impersonate the browser session.
    */
   createSession(userId: string, authTime: number, amr: string[]): { session: IdpSession; cookie: string } {
-    const session: IdpSession = { id: prefixedId('session'), userId, authTime, amr };
+    const session: IdpSession = { id: prefixedId('session'), userId, authTime, amr, createdAt: nowSeconds() };
     this.sessions.set(session.id, session);
     const cookie = secretToken();
     this.cookies.set(cookie, session.id);
@@ -119,11 +125,20 @@ export class DevIdpStore {
     return this.sessions.get(id);
   }
 
-  /** Ends a session: its cookies stop working and so do all its refresh tokens. */
-  endSession(id: string): boolean {
+  /** Every session ever created, oldest first (ended ones included). */
+  allSessions(): IdpSession[] {
+    return [...this.sessions.values()];
+  }
+
+  /**
+   * Ends a session: its cookies stop working and so do all its refresh tokens (and
+   * codes not yet exchanged). False when it is unknown or had already ended.
+   */
+  endSession(id: string, how: SessionEnd): boolean {
     const session = this.sessions.get(id);
     if (!session || session.endedAt !== undefined) return false;
     session.endedAt = nowSeconds();
+    session.endedBy = how;
     for (const [cookie, sid] of this.cookies) if (sid === id) this.cookies.delete(cookie);
     return true;
   }
