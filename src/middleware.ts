@@ -1,8 +1,11 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { createAuthKit, type AuthKit, type AuthKitOptions } from './core/authkit.js';
-import { checkStepUpPolicy, PATH_HEADER } from './core/config.js';
+import { PATH_HEADER } from './core/config.js';
 import { applyCookies, serializeCookie } from './core/cookies.js';
-import { compileRoutePattern } from './core/route-match.js';
+import { isCrossSite, isTopLevelNavigation } from './core/request-kind.js';
+import { continuePage } from './core/responses.js';
+import { compileExemptPattern } from './core/route-match.js';
+import { compileRoutePolicies } from './core/route-policies.js';
 import { sharedAuthKit } from './core/shared-instance.js';
 import { evaluateStepUp } from './core/step-up.js';
 import type { CookieToSet, StepUpRequirement } from './core/types.js';
@@ -15,8 +18,10 @@ export interface AuthkitMiddlewareOptions {
   middlewareAuth?: { enabled: boolean; unauthenticatedPaths?: string[] };
   /**
    * Route policies: `{ '/account/:path*': { maxAge: 60, mfa: true }, '/console/:path*': { mfa: true } }`.
-   * A signed-in visitor who does not meet a policy is sent through step-up and back. `maxAge`
-   * below 60 s is rejected here, at configuration time: it would loop.
+   * A signed-in visitor who does not meet a policy is sent through step-up and back. Every policy
+   * whose pattern matches applies (the smallest `maxAge`, MFA if any asks). A pattern this proxy
+   * cannot enforce exactly as Next reads it, or a `maxAge` below 60 s (it would loop), is a
+   * `ConfigError` here, at configuration time.
    */
   stepUp?: Record<string, StepUpRequirement>;
   /** SDK options; defaults to the environment (the same instance the server helpers use). */
@@ -29,11 +34,8 @@ export interface AuthkitMiddlewareOptions {
  * step-up policies, and marks authenticated responses `private, no-store`.
  */
 export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (request: NextRequest) => Promise<Response> {
-  const policies = Object.entries(options.stepUp ?? {}).map(([pattern, requirement]) => {
-    checkStepUpPolicy(pattern, requirement);
-    return { pattern, matches: compileRoutePattern(pattern), requirement };
-  });
-  const open = (options.middlewareAuth?.unauthenticatedPaths ?? []).map(compileRoutePattern);
+  const policyFor = compileRoutePolicies(options.stepUp ?? {});
+  const open = (options.middlewareAuth?.unauthenticatedPaths ?? []).map((pattern) => compileExemptPattern(pattern));
   let own: AuthKit | undefined;
   const kit = () => (options.config ? (own ??= createAuthKit(options.config)) : sharedAuthKit());
 
@@ -47,20 +49,17 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
     const { auth, cookies } = await authkit.resolveSession(cookieHeader, 'expiring');
     const here = `${pathname}${search}`;
 
-    const policy = policies.find((p) => p.matches(pathname));
-    const mustSignIn = (options.middlewareAuth?.enabled && !open.some((m) => m(pathname))) || policy !== undefined;
-    const redirectNeeded = (!auth && mustSignIn) || (auth && policy && !evaluateStepUp(auth, policy.requirement).satisfied);
-    // A <Link> prefetch must neither start a sign-in (sealing a transaction for a navigation that
-    // may never happen) nor be answered with the protected page: answer "nothing to prefetch".
-    if (redirectNeeded && isPrefetch(request)) {
-      return new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } });
-    }
-    if (!auth && mustSignIn) {
-      const start = await authkit.authorize({ kind: 'sign-in', returnTo: here });
-      return redirectTo(start.url, [...cookies, ...start.cookies]);
-    }
-    if (auth && policy && !evaluateStepUp(auth, policy.requirement).satisfied) {
-      const start = await authkit.authorize({ kind: 'step-up', current: auth, ...policy.requirement, returnTo: here });
+    const requirement = policyFor(pathname);
+    const mustSignIn = (options.middlewareAuth?.enabled && !open.some((m) => m(pathname))) || requirement !== undefined;
+    const stepUpNeeded = auth !== null && requirement !== undefined && !evaluateStepUp(auth, requirement, undefined, authkit.config).satisfied;
+    if ((!auth && mustSignIn) || stepUpNeeded) {
+      // SECURITY.md §10: only a top-level navigation starts a flow. A <Link> prefetch or the
+      // router's RSC fetch gets "nothing here" (the router then navigates the document, which
+      // lands here as a navigation); a rotated session is still written.
+      if (!isTopLevelNavigation(request.headers)) return withCookies(new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), cookies);
+      // SECURITY.md §11: another site may link here, but not start a step-up by itself.
+      if (stepUpNeeded && isCrossSite(request.headers)) return withCookies(continuePage('step-up', here), cookies);
+      const start = await authkit.authorize(auth ? { kind: 'step-up', current: auth, ...requirement, returnTo: here } : { kind: 'sign-in', returnTo: here }, cookieHeader);
       return redirectTo(start.url, [...cookies, ...start.cookies]);
     }
 
@@ -68,8 +67,7 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
     headers.set(PATH_HEADER, here);
     // A refreshed session must reach this request's server components, not only the next request.
     if (cookies.length > 0) headers.set('cookie', applyCookies(cookieHeader, cookies));
-    const response = NextResponse.next({ request: { headers } });
-    for (const cookie of cookies) response.headers.append('set-cookie', serializeCookie(cookie));
+    const response = withCookies(NextResponse.next({ request: { headers } }), cookies);
     if (auth) {
       response.headers.set('cache-control', 'private, no-store');
       response.headers.set('vary', 'Cookie');
@@ -81,14 +79,13 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
 /** Next 16 name; the same behaviour (`export const proxy = authkitProxy({...})`). */
 export const authkitProxy = authkitMiddleware;
 
-function isPrefetch(request: NextRequest): boolean {
-  const h = request.headers;
-  return h.has('next-router-prefetch') || h.get('purpose') === 'prefetch' || (h.get('sec-purpose') ?? '').includes('prefetch');
+function withCookies<R extends Response>(response: R, cookies: CookieToSet[]): R {
+  for (const cookie of cookies) response.headers.append('set-cookie', serializeCookie(cookie));
+  return response;
 }
 
 function redirectTo(url: string, cookies: CookieToSet[]): Response {
-  const response = NextResponse.redirect(url, 302);
-  for (const cookie of cookies) response.headers.append('set-cookie', serializeCookie(cookie));
+  const response = withCookies(NextResponse.redirect(url, 302), cookies);
   response.headers.set('cache-control', 'private, no-store');
   return response;
 }

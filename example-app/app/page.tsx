@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { hasMfa, signIn, stepUp, withAuth } from 'authkit-stepup/server';
 import { ago, amrLabel, isoTime } from '@/lib/format';
 
@@ -114,7 +115,10 @@ export default async function Home() {
           <p className="sub">Each sensitive area asks for a different proof.</p>
           <ul style={{ margin: 0, paddingLeft: 18, fontSize: 14 }}>
             <li>
-              <a href="/account">Account</a>: MFA within 60 s, enforced by the proxy.
+              <Link href="/account" prefetch>
+                Account
+              </Link>
+              : MFA within 60 s, enforced by the proxy.
             </li>
             <li>
               <a href="/settings/danger">Danger zone</a>: a server action returns <code>stepUpRequired</code>.

@@ -13,11 +13,12 @@ export function Nav() {
         Overview
       </Link>
       <div className="nav-label">Workspace</div>
-      {/* A plain link: the proxy may send this section to the identity provider, which a
-          client-side (RSC) navigation cannot follow. */}
-      <a href="/account" className={on('/account')}>
+      {/* Prefetched on purpose: the proxy answers a prefetch (or the router's RSC fetch) of a
+          section that needs a step-up with 204 and seals nothing; the click then navigates the
+          document, which the proxy sends through the step-up. */}
+      <Link href="/account" prefetch className={on('/account')} data-testid="nav-account">
         Account <span className="tag">MFA · 60 s</span>
-      </a>
+      </Link>
       <Link href="/settings/billing" className={on('/settings/billing')}>
         Billing <span className="tag">popup</span>
       </Link>

@@ -5,12 +5,19 @@ import { AuthKitError, ProviderError } from './errors.js';
 import type { Provider, ProviderFactory } from './providers/types.js';
 import { oidc } from './providers/oidc.js';
 import { workos } from './providers/workos.js';
-import { errorPage, popupPage, redirect, redirectStatus } from './responses.js';
+import { handleAuthRoute } from './auth-route.js';
+import { isCrossSite, isTopLevelNavigation } from './request-kind.js';
+import { continuePage, errorPage, notANavigation, popupPage, redirect, redirectStatus } from './responses.js';
 import { safeReturnTo } from './return-to.js';
 import { readSessionSeal, unsealSession } from './session-cookie.js';
 import { SessionStore, type RefreshMode, type Resolution } from './session-store.js';
+import { evaluateStepUp } from './step-up.js';
+import { withResume, type StepUpOptions } from './step-up-params.js';
 import { createTransaction, type NewTransaction } from './transaction.js';
 import type { AuthInfo, CookieToSet, StepUpRequirement } from './types.js';
+import { decodeJwt } from 'jose';
+
+export type { StepUpOptions } from './step-up-params.js';
 
 export interface AuthKitOptions extends AuthKitConfig {
   /** Identity provider; defaults to WorkOS. */
@@ -28,12 +35,6 @@ export interface SignInOptions {
   screenHint?: 'sign-in' | 'sign-up';
   loginHint?: string;
   organizationId?: string;
-}
-
-export interface StepUpOptions extends StepUpRequirement {
-  returnTo?: string;
-  /** Answer the opener window instead of redirecting (client `useStepUp` popup mode). */
-  popup?: boolean;
 }
 
 export interface CallbackHooks {
@@ -61,11 +62,17 @@ export interface AuthKit {
 
   // Building blocks for framework glue (server actions, middleware).
   resolveSession(cookieHeader: string | null | undefined, mode: RefreshMode): Promise<Resolution>;
-  authorize(options: AuthorizeOptions): Promise<{ url: string; cookies: CookieToSet[] }>;
+  /**
+   * Where to send the browser to start a sign-in or step-up, and the cookies to write: the sealed
+   * transaction, and deletions of older pending ones (`cookieHeader` is the request's). A step-up
+   * whose requirement the session already meets needs no round trip: `url` is then `returnTo`
+   * and nothing is sealed (SECURITY.md §12).
+   */
+  authorize(options: AuthorizeOptions, cookieHeader: string | null | undefined): Promise<{ url: string; cookies: CookieToSet[] }>;
   completeCallback(url: URL, cookieHeader: string | null | undefined): Promise<CallbackOutcome>;
   signOutUrl(cookieHeader: string | null | undefined, returnTo?: string): Promise<{ url: string; cookies: CookieToSet[] }>;
   /** A same-origin path into the auth route, e.g. `/callback?authkit=step-up&maxAge=300&returnTo=%2Fbilling`. */
-  authRoutePath(action: AuthRouteAction, params?: { returnTo?: string; popup?: boolean } & StepUpRequirement): string;
+  authRoutePath(action: AuthRouteAction, params?: { returnTo?: string } & Omit<StepUpOptions, 'returnTo'>): string;
   runStepUpHooks(outcome: CallbackOutcome, hooks?: CallbackHooks): Promise<void>;
 }
 
@@ -90,12 +97,23 @@ function refererPath(request: Request): string | undefined {
   }
 }
 
-function readRequirement(params: URLSearchParams): StepUpRequirement {
-  const requirement: StepUpRequirement = {};
-  const maxAge = Number(params.get('maxAge'));
-  if (params.has('maxAge') && Number.isFinite(maxAge) && maxAge >= 0) requirement.maxAge = Math.floor(maxAge);
-  if (params.get('mfa') === '1' || params.get('mfa') === 'true') requirement.mfa = true;
-  return requirement;
+/** The request's own path and query: where a "continue" link leads, always on this origin. */
+function sameOriginUrl(request: Request): string {
+  const url = new URL(request.url);
+  return `${url.pathname}${url.search}`;
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** `sid` of a token we sealed ourselves (verified when sealed): decoding is enough. */
+function sessionIdOf(accessToken: string): string | undefined {
+  try {
+    return stringOrUndefined(decodeJwt(accessToken).sid);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a provider factory was given in code (`oidc({ issuer, clientId })`) wins over top-level options and env. */
@@ -133,7 +151,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       return ctx().store;
     },
 
-    async authorize(opts) {
+    async authorize(opts, cookieHeader) {
       const { config, provider } = ctx();
       const returnTo = safeReturnTo(opts.returnTo);
       let fields: NewTransaction;
@@ -142,9 +160,12 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       if (opts.kind === 'step-up') {
         const { current } = opts;
         // Without a maxAge, "Confirm it's you" means now.
-        fields = { kind: 'step-up', returnTo, maxAge: opts.maxAge ?? 0, sub: current.user.id, sid: current.sessionId };
+        const requirement: StepUpRequirement = { maxAge: opts.maxAge ?? 0, ...(opts.mfa ? { mfa: true } : {}) };
+        if (evaluateStepUp(current, requirement, Date.now() / 1000, { clockTolerance: config.clockTolerance }).satisfied) return { url: withResume(returnTo, opts.resume), cookies: [] };
+        fields = { kind: 'step-up', returnTo, maxAge: requirement.maxAge!, sub: current.user.id, sid: current.sessionId };
         if (opts.mfa) fields.mfa = true;
         if (opts.popup) fields.popup = true;
+        if (opts.resume && !opts.popup) fields.resume = opts.resume;
         if (current.authTime !== undefined) fields.previousAuthTime = current.authTime;
         loginHint = current.user.email || undefined;
         organizationId = current.organizationId;
@@ -153,30 +174,37 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
         loginHint = opts.loginHint;
         organizationId = opts.organizationId;
       }
-      const { transaction, codeChallenge, cookie } = await createTransaction(config, fields);
+      const { transaction, codeChallenge, cookie, evicted } = await createTransaction(config, fields, parseCookieHeader(cookieHeader));
       const url = await provider.authorizationUrl({
         state: transaction.state,
         codeChallenge,
         nonce: transaction.nonce,
-        ...(transaction.maxAge !== undefined ? { maxAge: transaction.maxAge } : {}),
-        ...(transaction.mfa ? { mfa: true } : {}),
+        ...(transaction.kind === 'step-up' ? { maxAge: transaction.maxAge } : {}),
+        ...(transaction.kind === 'step-up' && transaction.mfa ? { mfa: true } : {}),
         ...(loginHint ? { loginHint } : {}),
         ...(organizationId ? { organizationId } : {}),
         ...(opts.kind === 'sign-in' && opts.screenHint ? { screenHint: opts.screenHint } : {}),
       });
-      return { url: url.href, cookies: [cookie] };
+      return { url: url.href, cookies: [...evicted, cookie] };
     },
 
     async signIn(request, opts = {}) {
-      const { url, cookies } = await kit.authorize({ kind: 'sign-in', ...opts, returnTo: opts.returnTo ?? refererPath(request) });
+      // SECURITY.md §10, §11: a prefetch seals nothing; another site may not replace a session.
+      if (!isTopLevelNavigation(request.headers)) return notANavigation();
+      const cookieHeader = request.headers.get('cookie');
+      if (isCrossSite(request.headers) && (await kit.getSession(cookieHeader))) return continuePage('sign-in', sameOriginUrl(request));
+      const { url, cookies } = await kit.authorize({ kind: 'sign-in', ...opts, returnTo: opts.returnTo ?? refererPath(request) }, cookieHeader);
       return redirect(url, cookies, redirectStatus(request));
     },
 
     async stepUp(request, opts = {}) {
+      if (!isTopLevelNavigation(request.headers)) return notANavigation();
+      if (isCrossSite(request.headers)) return continuePage('step-up', sameOriginUrl(request));
       const returnTo = opts.returnTo ?? refererPath(request);
-      const { auth, cookies: refreshed } = await kit.resolveSession(request.headers.get('cookie'), 'expired');
+      const cookieHeader = request.headers.get('cookie');
+      const { auth, cookies: refreshed } = await kit.resolveSession(cookieHeader, 'expired');
       if (!auth) return kit.signIn(request, { returnTo });
-      const { url, cookies } = await kit.authorize({ kind: 'step-up', current: auth, ...opts, returnTo });
+      const { url, cookies } = await kit.authorize({ kind: 'step-up', current: auth, ...opts, returnTo }, cookieHeader);
       return redirect(url, [...refreshed, ...cookies], redirectStatus(request));
     },
 
@@ -192,8 +220,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
           await options.onStepUp?.(outcome.stepUp);
           await hooks.onStepUp?.(outcome.stepUp);
         } else if (!outcome.ok && tx?.kind === 'step-up') {
-          const event: StepUpRejection = { code: outcome.error.code, message: outcome.error.message, returnTo: outcome.returnTo, requirement: requirementOf(tx) };
-          if (tx.sub) event.userId = tx.sub;
+          const event: StepUpRejection = { code: outcome.error.code, message: outcome.error.message, returnTo: outcome.returnTo, requirement: requirementOf(tx), userId: tx.sub };
           if (tx.sid) event.sessionId = tx.sid;
           await options.onStepUpRejected?.(event);
           await hooks.onStepUpRejected?.(event);
@@ -212,7 +239,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
           ? popupPage({ type: 'authkit-stepup:result', ok: true }, outcome.returnTo, outcome.cookies)
           : popupPage({ type: 'authkit-stepup:result', ok: false, code: outcome.error.code, message: outcome.error.message }, outcome.returnTo, outcome.cookies, outcome.error.status);
       }
-      if (outcome.ok) return redirect(outcome.returnTo, outcome.cookies);
+      if (outcome.ok) return redirect(outcome.transaction.kind === 'step-up' ? withResume(outcome.returnTo, outcome.transaction.resume) : outcome.returnTo, outcome.cookies);
       if (hooks.onError) {
         const response = await hooks.onError({ error: outcome.error, returnTo: outcome.returnTo, request });
         const headers = new Headers(response.headers);
@@ -222,32 +249,8 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       return errorPage(outcome.error, outcome.returnTo, outcome.cookies);
     },
 
-    async handleAuthRoute(request, hooks = {}) {
-      const url = new URL(request.url);
-      const params = url.searchParams;
-      const action = params.get('authkit');
-      const returnTo = safeReturnTo(params.get('returnTo'));
-      switch (action) {
-        case 'sign-in':
-          return kit.signIn(request, { returnTo });
-        case 'step-up':
-          return kit.stepUp(request, { ...readRequirement(params), returnTo, ...(params.get('popup') === '1' ? { popup: true } : {}) });
-        case 'sign-out':
-          return kit.signOut(request, { returnTo });
-        case 'refresh': {
-          const { auth, cookies } = await kit.resolveSession(request.headers.get('cookie'), 'expiring');
-          if (auth || cookies.length > 0) return redirect(returnTo, cookies);
-          // Nothing to refresh (signed out) is fine: the page decides. A provider outage is not,
-          // and redirecting back would loop — say so instead.
-          const state = await ctx().store.read(parseCookieHeader(request.headers.get('cookie')));
-          if (state.status === 'expired' || state.status === 'unavailable') {
-            return errorPage(new ProviderError('Your session could not be renewed because the identity provider is unavailable. Try again in a moment.', { transient: true }), returnTo, []);
-          }
-          return redirect(returnTo, []);
-        }
-        default:
-          return kit.handleCallback(request, hooks);
-      }
+    handleAuthRoute(request, hooks = {}) {
+      return handleAuthRoute(kit, request, hooks);
     },
 
     async getSession(input) {
@@ -262,18 +265,19 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
     async signOutUrl(cookieHeader, returnTo) {
       const { config, provider, store } = ctx();
       const cookies = parseCookieHeader(cookieHeader);
-      const state = await store.read(cookies);
-      const sessionId =
-        state.status === 'valid' ? state.auth.sessionId : state.status === 'expired' && typeof state.claims.sid === 'string' ? state.claims.sid : undefined;
+      // SECURITY.md §15: the session id comes from the session we sealed (its token was verified
+      // then), so the provider session ends even when its keys cannot be fetched now.
+      const session = await unsealSession(readSessionSeal(cookies, config.cookieName) ?? '', config.cookiePassword);
+      const sessionId = session ? sessionIdOf(session.accessToken) ?? stringOrUndefined(session.idClaims?.sid) : undefined;
       const path = safeReturnTo(returnTo);
       const absolute = new URL(path, config.redirectUri.origin).href;
-      // Sign-out is rare: unseal here rather than keep the ID token on every cached session.
-      const idToken = provider.kind === 'oidc' ? (await unsealSession(readSessionSeal(cookies, config.cookieName) ?? '', config.cookiePassword))?.idToken : undefined;
+      const idToken = provider.kind === 'oidc' ? session?.idToken : undefined;
       const logout = await provider.logoutUrl({ ...(sessionId ? { sessionId } : {}), ...(idToken ? { idToken } : {}), returnTo: absolute });
       return { url: logout?.href ?? path, cookies: store.clear(cookies) };
     },
 
     async signOut(request, opts = {}) {
+      if (isCrossSite(request.headers)) return continuePage('sign-out', sameOriginUrl(request));
       const { url, cookies } = await kit.signOutUrl(request.headers.get('cookie'), opts.returnTo);
       return redirect(url, cookies, redirectStatus(request));
     },
@@ -285,6 +289,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       if (params.mfa) q.set('mfa', '1');
       q.set('returnTo', safeReturnTo(params.returnTo));
       if (params.popup) q.set('popup', '1');
+      if (params.resume) q.set('resume', params.resume);
       return `${config.redirectUri.pathname}?${q}`;
     },
   };

@@ -5,19 +5,34 @@ import type { Provider } from './providers/types.js';
 import { MAX_SESSION_SEAL } from './session-cookie.js';
 import { MAX_TOKEN_LENGTH } from './verify.js';
 import type { SessionStore } from './session-store.js';
-import { hasMfa } from './step-up.js';
-import { deleteTransactionCookie, readTransaction, type Transaction } from './transaction.js';
+import { readSessionSeal, unsealSession } from './session-cookie.js';
+import { authTimeInFuture, hasMfa } from './step-up.js';
+import { deleteTransactionCookie, readTransaction, type StepUpTransaction, type Transaction } from './transaction.js';
 import type { AuthInfo, CookieToSet, StepUpRequirement, User } from './types.js';
 
 /** What `onStepUp` receives: the evidence an auditor asks for. */
 export interface StepUpEvent {
   user: User;
   sessionId: string;
+  /** The provider session the step-up began in; differs from `sessionId` when the provider started a new one. */
+  previousSessionId: string;
+  /**
+   * When the provider session changed: whether the old one was ended at the provider
+   * (SECURITY.md §15). `false` means it may still be alive — see `previousSessionEndError`.
+   */
+  previousSessionEnded?: boolean;
+  previousSessionEndError?: string;
   organizationId?: string;
   previousAuthTime: number | undefined;
   authTime: number;
+  /**
+   * Did the user actually authenticate again (`authTime` moved past `previousAuthTime`)? `false`
+   * when the provider answered from its own session within `max_age` without asking anything.
+   */
+  reauthenticated: boolean;
   amr: ReadonlyArray<string> | undefined;
   returnTo: string;
+  /** What the step-up asked for. */
   requirement: StepUpRequirement;
 }
 
@@ -76,7 +91,7 @@ export async function completeCallback(
 
   let tokens;
   try {
-    tokens = await provider.exchangeCode({ callbackUrl: url, code, codeVerifier: tx.codeVerifier, state: tx.state, nonce: tx.nonce, maxAge: tx.maxAge });
+    tokens = await provider.exchangeCode({ callbackUrl: url, code, codeVerifier: tx.codeVerifier, state: tx.state, nonce: tx.nonce, ...(tx.kind === 'step-up' ? { maxAge: tx.maxAge } : {}) });
   } catch (error) {
     const transient = error instanceof ProviderError && error.transient;
     const reason = error instanceof Error ? error.message : String(error);
@@ -97,18 +112,19 @@ export async function completeCallback(
   if (tx.kind === 'step-up' && auth.user.id !== tx.sub) {
     return reject('step_up_user_mismatch', 'You confirmed as a different account than the one signed in. Your session is unchanged; confirm with the same account.');
   }
-  if (tx.maxAge !== undefined) {
+  // SECURITY.md §14: a future auth_time proves nothing, at sign-in as at a step-up (and the app's
+  // freshness check would send the user straight back: a loop).
+  if (auth.authTime !== undefined && authTimeInFuture(auth.authTime, Date.now() / 1000, config.clockTolerance)) {
+    return reject('invalid_token', 'The identity provider returned an auth_time in the future (check its clock, or raise clockTolerance). Your session is unchanged.', 400);
+  }
+  if (tx.kind === 'step-up') {
     // An IdP that ignored max_age hands back an old auth_time (OIDC Core 3.1.3.7).
     const oldestAccepted = tx.startedAt - tx.maxAge - config.clockTolerance;
     if (auth.authTime === undefined || auth.authTime < oldestAccepted) {
       return reject('step_up_stale', 'The identity provider did not re-authenticate you (its auth_time is missing or older than requested). Your session is unchanged; try again.');
     }
-    // A future auth_time proves nothing, and the app's freshness check would send the user straight back (a loop).
-    if (auth.authTime > Date.now() / 1000 + config.clockTolerance) {
-      return reject('invalid_token', "The identity provider returned an auth_time in the future (check its clock, or raise clockTolerance). Your session is unchanged.", 400);
-    }
   }
-  if (tx.mfa && !hasMfa(auth.amr)) {
+  if (tx.kind === 'step-up' && tx.mfa && !hasMfa(auth.amr)) {
     return reject('step_up_mfa_missing', 'This action needs multi-factor authentication, and the sign-in did not use it. Set up an authenticator app with your identity provider, then try again.');
   }
 
@@ -117,24 +133,53 @@ export async function completeCallback(
   const finalAuth = toAuthInfo(written.session, verdict.payload);
   store.cache.set(written.seal, Object.freeze(finalAuth));
   const outcome: CallbackOutcome = { ok: true, auth: finalAuth, cookies: [...written.cookies, ...cleanup], returnTo: tx.returnTo, transaction: tx };
-  if (tx.kind === 'step-up') {
-    outcome.stepUp = {
-      user: finalAuth.user,
-      sessionId: finalAuth.sessionId,
-      previousAuthTime: tx.previousAuthTime,
-      authTime: finalAuth.authTime as number,
-      amr: finalAuth.amr,
-      returnTo: tx.returnTo,
-      requirement: requirementOf(tx),
-    };
-    if (finalAuth.organizationId) outcome.stepUp.organizationId = finalAuth.organizationId;
-  }
+  if (tx.kind === 'step-up') outcome.stepUp = await stepUpEvent(provider, config, tx, finalAuth, cookies);
   return outcome;
 }
 
-export function requirementOf(tx: Pick<Transaction, 'maxAge' | 'mfa'>): StepUpRequirement {
-  const requirement: StepUpRequirement = {};
-  if (tx.maxAge !== undefined) requirement.maxAge = tx.maxAge;
+async function stepUpEvent(provider: Provider, config: ResolvedConfig, tx: StepUpTransaction, auth: AuthInfo, cookies: Map<string, string>): Promise<StepUpEvent> {
+  const authTime = auth.authTime as number;
+  const event: StepUpEvent = {
+    user: auth.user,
+    sessionId: auth.sessionId,
+    previousSessionId: tx.sid,
+    previousAuthTime: tx.previousAuthTime,
+    authTime,
+    reauthenticated: tx.previousAuthTime === undefined || authTime > tx.previousAuthTime,
+    amr: auth.amr,
+    returnTo: tx.returnTo,
+    requirement: requirementOf(tx),
+  };
+  if (auth.organizationId) event.organizationId = auth.organizationId;
+  if (tx.sid && auth.sessionId !== tx.sid) Object.assign(event, await endPreviousSession(provider, config, tx, cookies));
+  return event;
+}
+
+/**
+ * SECURITY.md §15: the provider answered the step-up with a new session (its own cookie was gone),
+ * so the old one — and any copy of the old cookie — would live on. End it. A failure is reported,
+ * not fatal: the user did confirm, and the new session is theirs.
+ */
+async function endPreviousSession(
+  provider: Provider,
+  config: ResolvedConfig,
+  tx: StepUpTransaction,
+  cookies: Map<string, string>,
+): Promise<Pick<StepUpEvent, 'previousSessionEnded' | 'previousSessionEndError'>> {
+  const old = await unsealSession(readSessionSeal(cookies, config.cookieName) ?? '', config.cookiePassword);
+  const refreshToken = old?.user.id === tx.sub ? old.refreshToken : undefined;
+  try {
+    await provider.endSession({ sessionId: tx.sid, ...(refreshToken ? { refreshToken } : {}) });
+    return { previousSessionEnded: true };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`[authkit-stepup] the step-up started a new provider session, and the previous one (${tx.sid}) could not be ended:`, message);
+    return { previousSessionEnded: false, previousSessionEndError: message };
+  }
+}
+
+export function requirementOf(tx: Pick<StepUpTransaction, 'maxAge' | 'mfa'>): StepUpRequirement {
+  const requirement: StepUpRequirement = { maxAge: tx.maxAge };
   if (tx.mfa) requirement.mfa = true;
   return requirement;
 }

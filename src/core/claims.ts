@@ -7,9 +7,12 @@ export function readAmr(value: unknown): ReadonlyArray<string> | undefined {
   return Object.freeze([...value]);
 }
 
-/** Invariant 2: only a finite number is an `auth_time`. */
+/**
+ * SECURITY.md §2: only a finite number is an `auth_time`; `0` or below (1970, a provider's
+ * placeholder) is no authentication time at all.
+ */
 export function readAuthTime(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 function str(value: unknown): string | undefined {

@@ -11,6 +11,7 @@ export type AuthKitErrorCode =
   | 'config_invalid_redirect_uri'
   | 'config_invalid_api_url'
   | 'config_invalid_step_up_policy'
+  | 'config_invalid_route_pattern'
   // callback (sign-in and step-up)
   | 'missing_state'
   | 'unknown_state'

@@ -55,3 +55,31 @@ export function popupPage(result: PopupResult, returnTo: string, cookies: Cookie
 <script>(function(){var r=${payload};if(window.opener&&!window.opener.closed){window.opener.postMessage(r,location.origin);window.close();}})();</script></body></html>`;
   return new Response(body, { status, headers });
 }
+
+const CONTINUE_TEXT = {
+  'sign-in': { title: 'Switch account?', body: 'Another site sent you here to sign in again, which would replace the session you have.', button: 'Continue to sign in' },
+  'step-up': { title: "Confirm it's you?", body: 'Another site sent you here to confirm your identity.', button: "Continue to confirm it's you" },
+  'sign-out': { title: 'Sign out?', body: 'Another site sent you here to sign you out.', button: 'Sign out' },
+} as const;
+
+/**
+ * SECURITY.md §11: what a cross-site request to sign in over a session, step up or sign out gets
+ * instead. Following the link is a same-origin navigation, so the user's click is what continues.
+ * The page may not be framed (a click on it must be the user's own).
+ */
+export function continuePage(action: keyof typeof CONTINUE_TEXT, continueTo: string): Response {
+  const headers = baseHeaders([]);
+  headers.set('content-type', 'text/html; charset=utf-8');
+  headers.set('x-frame-options', 'DENY');
+  headers.set('content-security-policy', "frame-ancestors 'none'");
+  const text = CONTINUE_TEXT[action];
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${text.title}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2937}a{color:#4f46e5}</style></head>
+<body><h1>${text.title}</h1><p>${text.body} Nothing has changed yet.</p><p><a id="authkit-continue" href="${escapeHtml(continueTo)}">${text.button}</a></p><p><a href="/">Cancel</a></p></body></html>`;
+  return new Response(body, { status: 200, headers });
+}
+
+/** Nothing to do for a request that is not a top-level navigation (prefetch, RSC fetch): nothing sealed. */
+export function notANavigation(): Response {
+  return new Response(null, { status: 204, headers: baseHeaders([]) });
+}

@@ -17,11 +17,17 @@ export function hasMfa(amr: ReadonlyArray<string> | undefined | null): boolean {
   return classes >= 2;
 }
 
+/** The default `clockTolerance` (seconds), for callers that have no configuration (client components). */
+export const DEFAULT_CLOCK_TOLERANCE = 5;
+
 /**
- * How far in the future an `authTime` may lie (the provider's clock running ahead) and still count
- * as fresh. Beyond it, `now - authTime <= maxAge` would hold until that date: it counts as stale.
+ * SECURITY.md §14, the one rule for an `auth_time` ahead of our clock: a provider clock up to
+ * `clockTolerance` fast is fine; anything later proves nothing (`now - authTime <= maxAge` would
+ * hold until that date). Used at sign-in, at the step-up callback and by `evaluateStepUp`.
  */
-export const MAX_AUTH_TIME_SKEW = 60;
+export function authTimeInFuture(authTime: number, now: number, clockTolerance: number): boolean {
+  return authTime > now + clockTolerance;
+}
 
 /** Seconds since the last interactive authentication, or `undefined` when unknown. */
 export function authAge(auth: Pick<AuthInfo, 'authTime'> | null | undefined, now: number = Date.now() / 1000): number | undefined {
@@ -32,19 +38,21 @@ export function authAge(auth: Pick<AuthInfo, 'authTime'> | null | undefined, now
 
 /**
  * Does this session meet the requirement right now? Freshness is inclusive
- * (`now - authTime <= maxAge`); an unknown `authTime` is stale and unknown `amr` is not MFA.
+ * (`now - authTime <= maxAge`); an unknown `authTime` is stale, so is one more than
+ * `clockTolerance` in the future, and unknown `amr` is not MFA.
  */
 export function evaluateStepUp(
   auth: Pick<AuthInfo, 'authTime' | 'amr'> | null | undefined,
   requirement: StepUpRequirement,
   now: number = Date.now() / 1000,
+  { clockTolerance = DEFAULT_CLOCK_TOLERANCE }: { clockTolerance?: number } = {},
 ): StepUpResult {
   if (!auth) return { satisfied: false, reasons: ['signed_out'], authAge: undefined };
   const age = authAge(auth, now);
   const reasons: StepUpReason[] = [];
-  const authTime = auth.authTime as number;
-  if (requirement.maxAge !== undefined && (age === undefined || !(now - authTime <= requirement.maxAge) || authTime - now > MAX_AUTH_TIME_SKEW)) {
-    reasons.push('stale');
+  if (requirement.maxAge !== undefined) {
+    const authTime = auth.authTime as number;
+    if (age === undefined || !(now - authTime <= requirement.maxAge) || authTimeInFuture(authTime, now, clockTolerance)) reasons.push('stale');
   }
   if (requirement.mfa && !hasMfa(auth.amr)) reasons.push('mfa_missing');
   return reasons.length === 0 ? { satisfied: true, authAge: age } : { satisfied: false, reasons, authAge: age };

@@ -4,7 +4,7 @@ import { signedOutChallenge, stepUpChallenge } from '../core/challenge.js';
 import { evaluateStepUp } from '../core/step-up.js';
 import type { AuthInfo, StepUpRequirement, StepUpResult } from '../core/types.js';
 import { getAuthKit } from './instance.js';
-import { currentPath, isServerAction, trySetCookies } from './request-context.js';
+import { currentPath, isServerAction, requestCookieHeader, trySetCookies } from './request-context.js';
 import { getSession, withAuth } from './with-auth.js';
 
 /**
@@ -14,11 +14,11 @@ import { getSession, withAuth } from './with-auth.js';
  */
 export async function requireStepUp(requirement: StepUpRequirement, options: { returnTo?: string } = {}): Promise<AuthInfo> {
   const auth = await withAuth({ ensureSignedIn: true, ...options });
-  if (evaluateStepUp(auth, requirement).satisfied) return auth;
   const kit = getAuthKit();
+  if (evaluateStepUp(auth, requirement, undefined, kit.config).satisfied) return auth;
   const returnTo = await currentPath(options.returnTo);
   if (await isServerAction()) {
-    const { url, cookies } = await kit.authorize({ kind: 'step-up', current: auth, ...requirement, returnTo });
+    const { url, cookies } = await kit.authorize({ kind: 'step-up', current: auth, ...requirement, returnTo }, await requestCookieHeader());
     if (await trySetCookies(cookies)) redirect(url);
   }
   redirect(kit.authRoutePath('step-up', { ...requirement, returnTo }));
@@ -27,7 +27,7 @@ export async function requireStepUp(requirement: StepUpRequirement, options: { r
 /** Evaluate without redirecting: `{ auth, result }` for actions that answer `stepUpRequired(...)`. */
 export async function checkStepUp(requirement: StepUpRequirement): Promise<{ auth: AuthInfo | null; result: StepUpResult }> {
   const auth = await getSession();
-  return { auth, result: evaluateStepUp(auth, requirement) };
+  return { auth, result: evaluateStepUp(auth, requirement, undefined, getAuthKit().config) };
 }
 
 /**
@@ -43,6 +43,7 @@ export async function checkStepUp(requirement: StepUpRequirement): Promise<{ aut
 export async function guardApiRoute(requirement: StepUpRequirement = {}): Promise<AuthInfo | Response> {
   const auth = await getSession();
   if (!auth) return signedOutChallenge();
-  if (evaluateStepUp(auth, requirement).satisfied) return auth;
-  return stepUpChallenge(requirement, { acrValues: getAuthKit().config.mfaAcrValues });
+  const { config } = getAuthKit();
+  if (evaluateStepUp(auth, requirement, undefined, config).satisfied) return auth;
+  return stepUpChallenge(requirement, { acrValues: config.mfaAcrValues });
 }

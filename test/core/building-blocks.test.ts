@@ -17,9 +17,10 @@ const config = resolveConfig({
 
 describe('transactions (invariant 4)', () => {
   it('seals PKCE verifier, state, returnTo and step-up fields into an HttpOnly cookie keyed by state', async () => {
-    const { transaction, codeChallenge, cookie } = await createTransaction(config, { kind: 'step-up', returnTo: '/billing', maxAge: 0, mfa: true, sub: 'user_1', sid: 'session_1' });
+    const { transaction, codeChallenge, cookie } = await createTransaction(config, { kind: 'step-up', returnTo: '/billing', maxAge: 0, mfa: true, sub: 'user_1', sid: 'session_1' }, new Map());
     expect(cookie.name).toBe(transactionCookieName(config, transaction.state));
-    expect(cookie.options).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/callback', maxAge: 600 });
+    // Path=/: whoever starts the next flow must see the pending ones to keep them bounded (SECURITY.md §10).
+    expect(cookie.options).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/', maxAge: 600 });
     expect(cookie.value).not.toContain(transaction.codeVerifier);
     expect(codeChallenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(codeChallenge).not.toBe(transaction.codeVerifier);
@@ -29,8 +30,8 @@ describe('transactions (invariant 4)', () => {
   });
 
   it('parallel tabs get separate transactions', async () => {
-    const a = await createTransaction(config, { kind: 'sign-in', returnTo: '/a' });
-    const b = await createTransaction(config, { kind: 'sign-in', returnTo: '/b' });
+    const a = await createTransaction(config, { kind: 'sign-in', returnTo: '/a' }, new Map());
+    const b = await createTransaction(config, { kind: 'sign-in', returnTo: '/b' }, new Map());
     expect(a.cookie.name).not.toBe(b.cookie.name);
     const jar = new Map([
       [a.cookie.name, a.cookie.value],
@@ -41,8 +42,8 @@ describe('transactions (invariant 4)', () => {
   });
 
   it('missing, unknown, moved and expired transactions are told apart', async () => {
-    const a = await createTransaction(config, { kind: 'sign-in', returnTo: '/a' });
-    const b = await createTransaction(config, { kind: 'sign-in', returnTo: '/b' });
+    const a = await createTransaction(config, { kind: 'sign-in', returnTo: '/a' }, new Map());
+    const b = await createTransaction(config, { kind: 'sign-in', returnTo: '/b' }, new Map());
     expect(await readTransaction(config, new Map(), null)).toEqual({ ok: false, code: 'missing_state' });
     expect(await readTransaction(config, new Map(), a.transaction.state)).toEqual({ ok: false, code: 'unknown_state' });
     expect(await readTransaction(config, new Map(), '../../etc')).toEqual({ ok: false, code: 'unknown_state' });

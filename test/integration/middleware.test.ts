@@ -117,3 +117,58 @@ describe('authkitMiddleware and prefetches', () => {
     }
   });
 });
+
+describe('authkitMiddleware: every policy applies, flows start only from this site’s navigations', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ idp: { accessTokenTtl: 2 }, kit: { clockTolerance: 0 } });
+  });
+  afterEach(() => h.close());
+
+  const config = () => ({ clientId: h.idp.clientId, apiKey: h.idp.apiKey, redirectUri: `${APP}/callback`, cookiePassword: 'test-password-that-is-at-least-32-chars', apiUrl: h.idp.url, env: {} });
+  const navigation = (path: string, site = 'same-origin') =>
+    new NextRequest(new URL(path, APP), { headers: { cookie: h.app.header(), 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': site } });
+
+  it('overlapping policies: a 20-minute-old MFA sign-in does not pass /console/billing, whatever the order', async () => {
+    await h.signIn({ email: 'alice@example.com', authTime: Math.floor(Date.now() / 1000) - 1200 });
+    const loose = { '/console/:path*': { mfa: true } };
+    const strict = { '/console/billing/:path*': { maxAge: 300, mfa: true } };
+    for (const stepUp of [{ ...loose, ...strict }, { ...strict, ...loose }]) {
+      const mw = authkitMiddleware({ config: config(), stepUp });
+      expect((await mw(navigation('/console/reports'))).status).toBe(200);
+      const billing = await mw(navigation('/console/billing'));
+      expect(billing.status).toBe(302);
+      expect(new URL(billing.headers.get('location')!).searchParams.get('max_age')).toBe('300');
+    }
+  });
+
+  it('a pattern it cannot enforce exactly is refused when the proxy is built', () => {
+    for (const pattern of ['/admin/(.*)', '/admin/:path(.*)', '/admin/*', '/admin/:path*/', '/(admin)/:path*']) {
+      expect(() => authkitMiddleware({ config: config(), stepUp: { [pattern]: { mfa: true } } }), pattern).toThrow(expect.objectContaining({ code: 'config_invalid_route_pattern' }));
+    }
+  });
+
+  it('an RSC fetch that must not start a flow still writes the session it rotated', async () => {
+    await h.signIn({ email: 'bob@example.com' });
+    await sleep(2100);
+    const mw = authkitMiddleware({ config: config(), stepUp: { '/account/:path*': { mfa: true } } });
+    const rsc = await mw(new NextRequest(new URL('/account', APP), { headers: { cookie: h.app.header(), 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty', rsc: '1' } }));
+    expect(rsc.status).toBe(204);
+    const set = rsc.headers.getSetCookie();
+    expect(set.some((c) => c.includes('-tx-'))).toBe(false);
+    // The refresh token was rotated at the provider: dropping the new cookie would sign bob out.
+    expect(set.some((c) => /^wos-session=[^;]/.test(c))).toBe(true);
+    expect(h.idp.stats().refreshes).toBe(1);
+  });
+
+  it('another site linking to a section that needs a step-up gets a page that asks to continue', async () => {
+    await h.signIn({ email: 'bob@example.com' });
+    const mw = authkitMiddleware({ config: config(), stepUp: { '/account/:path*': { mfa: true } } });
+    const res = await mw(navigation('/account', 'cross-site'));
+    expect(res.status).toBe(200);
+    expect(res.headers.getSetCookie().filter((c) => c.includes('-tx-'))).toEqual([]);
+    expect(h.idp.stats().authorizeRequests).toBe(1);
+    expect(await res.text()).toContain('href="/account"');
+    expect((await mw(navigation('/account', 'same-origin'))).status).toBe(302);
+  });
+});

@@ -223,6 +223,28 @@ describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_ti
   });
 });
 
+describe('oidc provider: a step-up that comes back in a new OP session', () => {
+  it('revokes the old refresh token at the revocation_endpoint (RFC 7009); the step-up succeeds', async () => {
+    const events: StepUpEvent[] = [];
+    h = await startOidcHarness({ op: { claimsIn: 'access-token' }, kit: { onStepUp: (e) => void events.push(e) } });
+    await h.signIn({ ts: now() - 600 });
+    const before = (await h.kit.getSession(h.app.header()))!;
+    const original = await sessionOf(h);
+    // The browser lost the OP's own cookie (a restart): the OP opens a new session for alice.
+    const stepUp = await h.kit.stepUp(h.request('/'), { returnTo: '/keys' });
+    for (const name of h.opJar.names()) h.opJar.store(new Response(null, { headers: { 'set-cookie': `${name}=; Max-Age=0` } }));
+    const done = await h.kit.handleCallback(await h.throughOp(stepUp));
+    expect(done.status).toBe(302);
+    h.app.store(done);
+    const after = (await h.kit.getSession(h.app.header()))!;
+    expect(after.sessionId).not.toBe(before.sessionId);
+    expect(events[0]).toMatchObject({ previousSessionId: before.sessionId, sessionId: after.sessionId, previousSessionEnded: true });
+    // A copy of the old cookie can no longer refresh; the new session can.
+    await expect(h.newKit().store.refresh(original)).rejects.toMatchObject({ code: 'refresh_failed', providerCode: 'invalid_grant' });
+    await expect(h.newKit().store.refresh(await sessionOf(h))).resolves.toBeTruthy();
+  });
+});
+
 describe('oidc provider: configuration, audience and errors', () => {
   it('is selected by AUTH_ISSUER/AUTH_CLIENT_ID/AUTH_CLIENT_SECRET alone and signs in', async () => {
     h = await startOidcHarness({ op: { claimsIn: 'id-token' } });

@@ -113,6 +113,7 @@ export async function startOp(options: OpOptions): Promise<TestOp> {
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true },
+      revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => RESOURCE,

@@ -277,6 +277,18 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
 
     verifyAccessToken,
 
+    async endSession({ refreshToken }) {
+      // RFC 7009: revoking a refresh token ends the grant it belongs to (and, at most providers, its session).
+      const { as } = await discover();
+      if (!as.revocation_endpoint) throw new ProviderError(`The OpenID provider at ${as.issuer} publishes no revocation_endpoint, so the old session cannot be ended from here.`, { transient: false });
+      if (!refreshToken) throw new ProviderError('The previous session has no refresh token to revoke.', { transient: false });
+      try {
+        await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, clientAuth, refreshToken, { ...http(), additionalParameters: { token_type_hint: 'refresh_token' } }));
+      } catch (error) {
+        throw toProviderError(error, 'token revocation');
+      }
+    },
+
     async logoutUrl({ returnTo, idToken }): Promise<URL | null> {
       if (options.endSession === false) return null;
       let as: oauth.AuthorizationServer;

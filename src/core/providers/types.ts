@@ -43,6 +43,11 @@ export interface Provider {
   exchangeCode(params: ExchangeParams): Promise<TokenSet>;
   refresh(params: { refreshToken: string; organizationId?: string; previous: Session }): Promise<TokenSet>;
   verifyAccessToken: AccessTokenVerifier;
+  /**
+   * Ends a provider session server-side (WorkOS: session revocation with the API key; OpenID:
+   * RFC 7009 revocation of its refresh token). Throws when the provider cannot or did not.
+   */
+  endSession(params: { sessionId: string; refreshToken?: string }): Promise<void>;
   /** Where to send the browser to end the provider session, or `null` when the provider has none. */
   logoutUrl(params: { sessionId?: string; idToken?: string; returnTo: string }): Promise<URL | null>;
 }

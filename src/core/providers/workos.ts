@@ -75,6 +75,24 @@ export function workos(config: ResolvedConfig): Provider {
       clockTolerance: config.clockTolerance,
       timeout: Math.min(5_000, config.providerTimeout),
     }),
+    async endSession({ sessionId }) {
+      // @workos-inc/node's userManagement.revokeSession: POST /user_management/sessions/revoke.
+      let response: Response;
+      try {
+        response = await fetch(`${api}/user_management/sessions/revoke`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${config.apiKey}` },
+          body: JSON.stringify({ session_id: sessionId }),
+          signal: AbortSignal.timeout(config.providerTimeout),
+        });
+      } catch (cause) {
+        throw new ProviderError(`WorkOS could not be reached to revoke session ${sessionId} (${(cause as Error)?.message ?? cause}).`, { transient: true, cause });
+      }
+      await response.body?.cancel();
+      if (!response.ok) {
+        throw new ProviderError(`WorkOS refused to revoke session ${sessionId}: HTTP ${response.status}.`, { transient: isTransientStatus(response.status), status: response.status });
+      }
+    },
     async logoutUrl({ sessionId, returnTo }) {
       if (!sessionId) return null;
       const url = new URL(`${api}/user_management/sessions/logout`);

@@ -1,0 +1,42 @@
+import type { AuthKit, CallbackHooks } from './authkit.js';
+import { parseCookieHeader } from './cookies.js';
+import { ProviderError } from './errors.js';
+import { errorPage, redirect } from './responses.js';
+import { safeReturnTo } from './return-to.js';
+import { readStepUpParams } from './step-up-params.js';
+
+/**
+ * The auth route: the provider's callback (`?code&state`) and, beside it,
+ * `?authkit=sign-in|step-up|refresh|sign-out` for places that cannot write cookies themselves
+ * (server components) or must not seal anything (the proxy answering a prefetch).
+ */
+export async function handleAuthRoute(kit: AuthKit, request: Request, hooks: CallbackHooks): Promise<Response> {
+  const params = new URL(request.url).searchParams;
+  const returnTo = safeReturnTo(params.get('returnTo'));
+  switch (params.get('authkit')) {
+    case 'sign-in':
+      return kit.signIn(request, { returnTo });
+    case 'step-up':
+      return kit.stepUp(request, { ...readStepUpParams(params), returnTo });
+    case 'sign-out':
+      return kit.signOut(request, { returnTo });
+    case 'refresh':
+      return refresh(kit, request, returnTo);
+    default:
+      return kit.handleCallback(request, hooks);
+  }
+}
+
+/** Rotates the session for a server component that could not, and sends the browser straight back. */
+async function refresh(kit: AuthKit, request: Request, returnTo: string): Promise<Response> {
+  const cookieHeader = request.headers.get('cookie');
+  const { auth, cookies } = await kit.resolveSession(cookieHeader, 'expiring');
+  if (auth || cookies.length > 0) return redirect(returnTo, cookies);
+  // Nothing to refresh (signed out) is fine: the page decides. A provider outage is not, and
+  // redirecting back would loop — say so instead.
+  const state = await kit.store.read(parseCookieHeader(cookieHeader));
+  if (state.status === 'expired' || state.status === 'unavailable') {
+    return errorPage(new ProviderError('Your session could not be renewed because the identity provider is unavailable. Try again in a moment.', { transient: true }), returnTo, []);
+  }
+  return redirect(returnTo, []);
+}
