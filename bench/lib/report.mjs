@@ -241,7 +241,7 @@ export function renderMarkdown(env, results) {
     }
     const failed = ck.rows.filter((r) => r.error);
     if (failed.length) {
-      out.push(`The ${failed.map((r) => r.session).join(', ')} session is refused at the callback (${failed[0].error}; the old session is untouched): its sealed value would pass the 13 KiB ceiling (\`MAX_SESSION_SEAL\` in \`src/core/session-cookie.ts\`), above which the browser's next Cookie header, with the rest of the request headers, would risk Node's 16 KB limit and a 431 on every route, sign-out included.`, '');
+      out.push(`The ${failed.map((r) => r.session).join(', ')} session is refused at the callback (${failed[0].error}; the old session is untouched): its sealed value would pass the 10 KiB ceiling (\`MAX_SESSION_SEAL\` in \`src/core/session-cookie.ts\`), above which the browser's next Cookie header, with up to 3 KiB of pending sign-ins and the rest of the request headers, would risk Node's 16 KB limit and a 431 on every route, sign-out included.`, '');
     }
   }
 

@@ -16,10 +16,12 @@ const MAX_CHUNKS = 20;
 const CHUNK_NAME = /^(.+)\.(\d{1,2})$/;
 /**
  * Largest seal we write. Chunks get it past the 4096-byte cookie limit, but servers cap the whole
- * Cookie header (Node's default is 16 KiB, and `next start` runs on Node): a larger session would
- * answer 431 on every request, sign-out included. Refusing it up front keeps the user out of that trap.
+ * header section (Node's default is 16 KiB, and `next start` runs on Node): a larger session would
+ * answer 431 on every request, sign-out included. 10 KiB leaves room for the pending transactions
+ * (`MAX_PENDING_TRANSACTION_BYTES`, 3 KiB) and ~3 KiB of other headers (the browser's own, the
+ * router's state tree on RSC fetches, a Referer) — SECURITY.md §10.
  */
-export const MAX_SESSION_SEAL = 13_312;
+export const MAX_SESSION_SEAL = 10_240;
 
 export function sessionCookieOptions(config: ResolvedConfig): CookieOptions {
   const options: CookieOptions = {
