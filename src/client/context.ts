@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { ClientAuth } from '../core/client-auth.js';
+import type { ResumeTicket } from './pending-call.js';
 
 export interface AuthContextValue {
   auth: ClientAuth | null;
@@ -8,6 +9,8 @@ export interface AuthContextValue {
   refreshAuth: () => Promise<ClientAuth | null>;
   signInUrl: string | undefined;
   navigate: (url: string) => void;
+  /** The resume id this page load arrived with (`#authkit-resume=`, already taken out of the URL). */
+  resume: ResumeTicket | null;
 }
 
 export const AuthContext = createContext<AuthContextValue | null>(null);

@@ -11,6 +11,7 @@ export type { StepUpStatus, StepUpStatusOptions } from './use-step-up-status.js'
 export { StepUpButton } from './step-up-button.js';
 export type { StepUpButtonProps } from './step-up-button.js';
 export { StepUpError } from './step-up-error.js';
+export type { StepUpErrorCode } from './step-up-error.js';
 export { isStepUpRequired } from '../core/marker.js';
 export type { StepUpRequired } from '../core/marker.js';
 export type { ClientAuth } from '../core/client-auth.js';

@@ -1,10 +1,11 @@
-import { StepUpError } from './step-up-error.js';
+import { StepUpError, type StepUpErrorCode } from './step-up-error.js';
 
 /** What the callback page inside the popup posts to its opener (see `popupPage` in core). */
 interface PopupResult {
   type: 'authkit-stepup:result';
   ok: boolean;
-  code?: string;
+  /** Set when `ok` is false: the code of the callback's `CallbackError`. */
+  code?: StepUpErrorCode;
   message?: string;
 }
 
@@ -34,11 +35,14 @@ export function popupResult(popup: Window): Promise<void> {
       else resolve();
     };
 
-    // Any window can post to us; only our own origin's callback page may settle a step-up.
+    // Any window can post to us; only our own origin's callback page may settle a step-up. It
+    // always names the code of a failure; a report without one is not its and is ignored (closing
+    // the window then reads as a cancel).
     const onMessage = (event: MessageEvent) => {
       const data = event.data as PopupResult | null;
       if (event.origin !== location.origin || data?.type !== 'authkit-stepup:result') return;
-      finish(data.ok ? undefined : new StepUpError(String(data.code ?? 'step_up_failed'), String(data.message ?? 'The step-up was not confirmed.')));
+      if (data.ok === true) finish();
+      else if (typeof data.code === 'string') finish(new StepUpError(data.code, String(data.message ?? 'The step-up was not confirmed.')));
     };
 
     // The callback posts and then closes itself; allow one more poll for that message to land

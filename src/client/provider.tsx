@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ClientAuth } from '../core/client-auth.js';
 import { AuthContext, type AuthContextValue } from './context.js';
+import { discardPendingCalls, readResumeFragment, stripResumeFragment, sweepPendingCalls } from './pending-call.js';
 
 export interface AuthKitProviderProps {
   children?: ReactNode;
@@ -91,9 +92,40 @@ export function AuthKitProvider({ children, initialAuth, getAuth, refreshBeforeE
     return () => clearTimeout(timer);
   }, [auth, hasGetAuth, refreshBeforeExpiry, refreshAuth]);
 
+  // Calls stored by `useStepUp` for after a redirect step-up (SECURITY.md, invariant 12). Only a
+  // page load that comes back from an accepted step-up carries `#authkit-resume=<id>`: the id stays
+  // in memory for the hooks and leaves the URL. A page load without it is a cancel, a rejection,
+  // or anything else: no stored call can be meant for it. What is left expires on a timer.
+  const [resume] = useState(readResumeFragment);
+  useEffect(() => {
+    if (!resume) discardPendingCalls();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const sweep = (): void => {
+      const next = sweepPendingCalls();
+      if (next !== undefined) timer = setTimeout(sweep, next + 1);
+    };
+    sweep();
+    // A tick later, so that Next's router has patched history.replaceState (in its own effect,
+    // which runs after ours) and adopts the URL without the fragment.
+    const strip = resume ? setTimeout(stripResumeFragment) : undefined;
+    return () => {
+      clearTimeout(timer);
+      clearTimeout(strip);
+    };
+  }, [resume]);
+
+  // Signed out, or another user or session in this tab: nothing stored belongs to it any more.
+  const owner = auth && auth.user.id + ' ' + auth.sessionId;
+  const seenOwner = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (loading || seenOwner.current === owner) return;
+    if (!owner || seenOwner.current !== undefined) discardPendingCalls();
+    seenOwner.current = owner;
+  }, [loading, owner]);
+
   const value = useMemo<AuthContextValue>(
-    () => ({ auth, loading, refreshAuth, signInUrl, navigate }),
-    [auth, loading, refreshAuth, signInUrl, navigate],
+    () => ({ auth, loading, refreshAuth, signInUrl, navigate, resume }),
+    [auth, loading, refreshAuth, signInUrl, navigate, resume],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

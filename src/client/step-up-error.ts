@@ -1,13 +1,18 @@
+import type { AuthKitErrorCode } from '../core/errors.js';
+
 /**
- * Why a step-up did not lead to a retry. `code` is stable: `step_up_cancelled` (the popup was
- * closed), `step_up_required` (the action asked for a step-up but gave no usable `startUrl`), or
- * the callback's own code (e.g. `step_up_user_mismatch`) when the provider's answer was rejected.
+ * `step_up_cancelled` (the popup was closed, or the browser came back from the provider without
+ * finishing), `step_up_required` (the action asked for a step-up but gave no usable `startUrl`), or
+ * the callback's own code when it rejected the provider's answer (e.g. `step_up_user_mismatch`).
  */
+export type StepUpErrorCode = Exclude<AuthKitErrorCode, `config_${string}`>;
+
+/** Why a step-up did not lead to a retry. `code` is stable: safe to switch on, log and show. */
 export class StepUpError extends Error {
   override readonly name = 'StepUpError';
-  readonly code: string;
+  readonly code: StepUpErrorCode;
 
-  constructor(code: string, message: string) {
+  constructor(code: StepUpErrorCode, message: string) {
     super(message);
     this.code = code;
   }

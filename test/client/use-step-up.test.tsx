@@ -1,8 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
-import { StrictMode, type ReactNode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuthKitProvider, StepUpError, useStepUp, type AuthKitProviderProps } from '../../src/client/index.js';
+import { StepUpError, useStepUp } from '../../src/client/index.js';
 import { stepUpRequired, type StepUpRequired } from '../../src/core/marker.js';
 import type { ClientAuth } from '../../src/core/client-auth.js';
 import { makeAuth, now, providerWrapper } from './fixtures.js';
@@ -123,6 +122,26 @@ describe('useStepUp, popup mode', () => {
     expect(action).toHaveBeenCalledTimes(1);
   });
 
+  it('does not make up a code: a failure report without one is ignored, and closing the window reads as a cancel', async () => {
+    const popup = fakePopup();
+    vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window);
+    const action = vi.fn(async () => marker());
+    const { result } = renderHook(() => useStepUp(action, { mode: 'popup' }), { wrapper: providerWrapper({ initialAuth: makeAuth() }) });
+
+    let settled!: Promise<unknown>;
+    act(() => {
+      settled = result.current.run();
+      settled.catch(() => {});
+    });
+    await waitFor(() => expect(window.open).toHaveBeenCalled());
+    post({ type: 'authkit-stepup:result', ok: false, message: 'no code' });
+    await act(() => new Promise((r) => setTimeout(r, 20)));
+    expect(result.current.pending).toBe(true);
+    popup.closed = true;
+    await expect(settled).rejects.toMatchObject({ code: 'step_up_cancelled' });
+    expect(action).toHaveBeenCalledTimes(1);
+  });
+
   it('ignores reports from another origin and messages of another type', async () => {
     vi.spyOn(window, 'open').mockReturnValue(fakePopup() as unknown as Window);
     const action = vi.fn(async (): Promise<unknown> => marker());
@@ -157,8 +176,13 @@ describe('useStepUp, popup mode', () => {
       void result.current.run();
     });
     await waitFor(() => expect(navigate).toHaveBeenCalledTimes(1));
-    expect(navigate).toHaveBeenCalledWith('/callback?authkit=step-up&maxAge=300&returnTo=%2Fbilling%3Ftab%3Dcard');
-    expect(sessionStorage.getItem('authkit-stepup:pending:card')).not.toBeNull();
+    const url = new URL(String(navigate.mock.calls[0]![0]), window.location.origin);
+    expect(url.pathname).toBe('/callback');
+    expect(url.searchParams.get('popup')).toBeNull();
+    expect(url.searchParams.get('returnTo')).toBe('/billing?tab=card');
+    // The redirect carries the stored call's one-time id, as in redirect mode.
+    expect(url.searchParams.get('resume')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Object.keys(sessionStorage).filter((k) => k.startsWith('authkit-stepup:pending:'))).toHaveLength(1);
     expect(result.current.pending).toBe(true);
   });
 
@@ -183,118 +207,4 @@ describe('useStepUp, popup mode', () => {
   });
 });
 
-describe('useStepUp, redirect mode', () => {
-  /** Page one: the call asks for a step-up and the browser leaves. */
-  async function leaveForStepUp(args: unknown[]) {
-    const navigate = vi.fn();
-    const action = vi.fn(async (..._args: unknown[]) => marker());
-    const page = renderHook(() => useStepUp(action, { id: 'delete-key' }), {
-      wrapper: providerWrapper({ initialAuth: makeAuth({ authTime: now() - 3600 }), navigate }),
-    });
-    act(() => {
-      void page.result.current.run(...args);
-    });
-    await waitFor(() => expect(navigate).toHaveBeenCalledWith('/callback?authkit=step-up&maxAge=300&returnTo=%2Fbilling%3Ftab%3Dcard'));
-    page.unmount();
-  }
-
-  function comeBack(auth: ClientAuth, action: (...args: unknown[]) => Promise<unknown>, wrap?: (node: ReactNode) => ReactNode) {
-    const props: Omit<AuthKitProviderProps, 'children'> = { initialAuth: auth };
-    const Wrapper = providerWrapper(props);
-    return renderHook(() => useStepUp(action, { id: 'delete-key' }), {
-      wrapper: ({ children }) => <>{wrap ? wrap(<Wrapper>{children}</Wrapper>) : <Wrapper>{children}</Wrapper>}</>,
-    });
-  }
-
-  it('resumes the stored call once after coming back with a fresh sign-in', async () => {
-    await leaveForStepUp(['key_1', { force: true }]);
-    expect(sessionStorage.getItem('authkit-stepup:pending:delete-key')).not.toBeNull();
-
-    const action = vi.fn(async (..._args: unknown[]) => ({ deleted: true }));
-    const page = comeBack(makeAuth({ authTime: now() }), action, (node) => <StrictMode>{node}</StrictMode>);
-    await waitFor(() => expect(page.result.current.result).toEqual({ deleted: true }));
-    expect(action).toHaveBeenCalledTimes(1);
-    expect(action).toHaveBeenCalledWith('key_1', { force: true });
-    expect(sessionStorage.getItem('authkit-stepup:pending:delete-key')).toBeNull();
-
-    page.rerender();
-    page.unmount();
-    const again = comeBack(makeAuth({ authTime: now() }), action);
-    await act(() => new Promise((r) => setTimeout(r, 20)));
-    expect(action).toHaveBeenCalledTimes(1);
-    again.unmount();
-  });
-
-  it('restores FormData arguments', async () => {
-    const form = new FormData();
-    form.append('keyId', 'key_9');
-    await leaveForStepUp([form]);
-    const action = vi.fn(async (..._args: unknown[]) => 'ok');
-    comeBack(makeAuth({ authTime: now() }), action);
-    await waitFor(() => expect(action).toHaveBeenCalledTimes(1));
-    const restored = action.mock.calls[0]![0];
-    expect(restored).toBeInstanceOf(FormData);
-    expect((restored as FormData).get('keyId')).toBe('key_9');
-  });
-
-  it('drops the stored call without retrying when the step-up did not take (cancelled)', async () => {
-    await leaveForStepUp(['key_1']);
-    const action = vi.fn(async () => 'ok');
-    comeBack(makeAuth({ authTime: now() - 3600 }), action);
-    await act(() => new Promise((r) => setTimeout(r, 20)));
-    expect(action).not.toHaveBeenCalled();
-    expect(sessionStorage.getItem('authkit-stepup:pending:delete-key')).toBeNull();
-  });
-
-  it('does not resume on a different page', async () => {
-    await leaveForStepUp(['key_1']);
-    window.history.replaceState(null, '', '/elsewhere');
-    const action = vi.fn(async () => 'ok');
-    comeBack(makeAuth({ authTime: now() }), action);
-    await act(() => new Promise((r) => setTimeout(r, 20)));
-    expect(action).not.toHaveBeenCalled();
-  });
-
-  it('waits for the provider to load before deciding', async () => {
-    await leaveForStepUp(['key_1']);
-    let resolve!: (auth: ClientAuth | null) => void;
-    const getAuth = () => new Promise<ClientAuth | null>((r) => (resolve = r));
-    const action = vi.fn(async (..._args: unknown[]) => 'ok');
-    renderHook(() => useStepUp(action, { id: 'delete-key' }), {
-      wrapper: ({ children }) => <AuthKitProvider getAuth={getAuth}>{children}</AuthKitProvider>,
-    });
-    await act(() => new Promise((r) => setTimeout(r, 20)));
-    expect(action).not.toHaveBeenCalled();
-    await act(async () => resolve(makeAuth({ authTime: now() })));
-    await waitFor(() => expect(action).toHaveBeenCalledTimes(1));
-  });
-
-  it('keeps the stored call while the page is still leaving, even if the session is re-read', async () => {
-    const navigate = vi.fn();
-    const getAuth = vi.fn(async (): Promise<ClientAuth | null> => makeAuth({ authTime: now() - 3600 }));
-    const action = vi.fn(async (_keyId: string) => marker());
-    const { result } = renderHook(() => useStepUp(action, { id: 'delete-key' }), {
-      wrapper: providerWrapper({ initialAuth: makeAuth({ authTime: now() - 3600 }), getAuth, navigate }),
-    });
-    act(() => {
-      void result.current.run('key_1');
-    });
-    await waitFor(() => expect(navigate).toHaveBeenCalled());
-    await act(async () => {
-      window.dispatchEvent(new Event('focus'));
-    });
-    expect(getAuth).toHaveBeenCalled();
-    expect(sessionStorage.getItem('authkit-stepup:pending:delete-key')).not.toBeNull();
-  });
-
-  it('without an id, redirects but stores nothing', async () => {
-    const navigate = vi.fn();
-    const action = vi.fn(async () => marker());
-    const { result } = renderHook(() => useStepUp(action), { wrapper: providerWrapper({ initialAuth: makeAuth(), navigate }) });
-    act(() => {
-      void result.current.run();
-    });
-    await waitFor(() => expect(navigate).toHaveBeenCalled());
-    expect(sessionStorage.length).toBe(0);
-  });
-});
+// Redirect mode and the resume after it: use-step-up-redirect.test.tsx.
