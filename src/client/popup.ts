@@ -1,13 +1,6 @@
 import { StepUpError, type StepUpErrorCode } from './step-up-error.js';
 
-/** What the callback page inside the popup posts to its opener (see `popupPage` in core). */
-interface PopupResult {
-  type: 'authkit-stepup:result';
-  ok: boolean;
-  /** Set when `ok` is false: the code of the callback's `CallbackError`. */
-  code?: StepUpErrorCode;
-  message?: string;
-}
+import type { PopupResult } from '../core/responses.js';
 
 const POLL_MS = 500;
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { ClientAuth } from '../core/client-auth.js';
+import { toClientAuth, type ClientAuth } from '../core/client-auth.js';
 import { AuthContext, type AuthContextValue } from './context.js';
 import { discardPendingCalls, readResumeFragment, stripResumeFragment, sweepPendingCalls } from './pending-call.js';
 
@@ -22,12 +22,9 @@ const assign = (url: string): void => window.location.assign(url);
 const ignore = (): void => {};
 
 // The session-read action already returns no tokens, but `initialAuth={auth}` with a full
-// `AuthInfo`, or a hand-written `getAuth`, must not put one into React state (invariant 8).
-function stripTokens(auth: ClientAuth | null | undefined): ClientAuth | null {
-  if (!auth) return null;
-  const { accessToken, refreshToken, idToken, claims, ...rest } = auth as ClientAuth & Record<string, unknown>;
-  return rest as ClientAuth;
-}
+// `AuthInfo`, or a hand-written `getAuth`, must not put one into React state (SECURITY.md §8):
+// the same allow-list as the server's.
+const stripTokens = (auth: ClientAuth | null | undefined): ClientAuth | null => (auth ? toClientAuth(auth) : null);
 
 export function AuthKitProvider({ children, initialAuth, getAuth, refreshBeforeExpiry = 20, signInUrl, navigate = assign }: AuthKitProviderProps) {
   const [auth, setAuth] = useState(() => stripTokens(initialAuth));

@@ -221,6 +221,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
           await hooks.onStepUp?.(outcome.stepUp);
         } else if (!outcome.ok && tx?.kind === 'step-up') {
           const event: StepUpRejection = { code: outcome.error.code, message: outcome.error.message, returnTo: outcome.returnTo, requirement: requirementOf(tx), userId: tx.sub };
+          if (outcome.error.detail) event.detail = outcome.error.detail as StepUpRejection['detail'];
           if (tx.sid) event.sessionId = tx.sid;
           await options.onStepUpRejected?.(event);
           await hooks.onStepUpRejected?.(event);

@@ -166,7 +166,7 @@ function resolveOidcConfig(config: AuthKitConfig, env: Record<string, string | u
     issuer = rawIssuer;
   } catch {
     throw new ConfigError(
-      'config_invalid_api_url',
+      'config_invalid_issuer',
       `AUTH_ISSUER ${rawIssuer ? `("${rawIssuer}") is not an http(s) URL` : 'is not set'}. Set it (or \`oidc({ issuer })\`) to your OpenID provider's issuer, e.g. https://your-tenant.eu.auth0.com/ — the URL its /.well-known/openid-configuration lives under.`,
     );
   }

@@ -29,6 +29,20 @@ export function authTimeInFuture(authTime: number, now: number, clockTolerance: 
   return authTime > now + clockTolerance;
 }
 
+/**
+ * The one rule for "this `auth_time` is fresh enough" (SECURITY.md §3, §14): known, at most
+ * `maxAge` seconds (plus `slack`) before `since`, and not more than `clockTolerance` after `now`.
+ * `evaluateStepUp` measures from now; the step-up callback from when the step-up began.
+ */
+export function isFresh(
+  authTime: number | undefined,
+  maxAge: number,
+  { since, now, clockTolerance, slack = 0 }: { since: number; now: number; clockTolerance: number; slack?: number },
+): boolean {
+  if (typeof authTime !== 'number' || !Number.isFinite(authTime)) return false;
+  return since - authTime <= maxAge + slack && !authTimeInFuture(authTime, now, clockTolerance);
+}
+
 /** Seconds since the last interactive authentication, or `undefined` when unknown. */
 export function authAge(auth: Pick<AuthInfo, 'authTime'> | null | undefined, now: number = Date.now() / 1000): number | undefined {
   const authTime = auth?.authTime;
@@ -50,10 +64,7 @@ export function evaluateStepUp(
   if (!auth) return { satisfied: false, reasons: ['signed_out'], authAge: undefined };
   const age = authAge(auth, now);
   const reasons: StepUpReason[] = [];
-  if (requirement.maxAge !== undefined) {
-    const authTime = auth.authTime as number;
-    if (age === undefined || !(now - authTime <= requirement.maxAge) || authTimeInFuture(authTime, now, clockTolerance)) reasons.push('stale');
-  }
+  if (requirement.maxAge !== undefined && !isFresh(auth.authTime, requirement.maxAge, { since: now, now, clockTolerance })) reasons.push('stale');
   if (requirement.mfa && !hasMfa(auth.amr)) reasons.push('mfa_missing');
   return reasons.length === 0 ? { satisfied: true, authAge: age } : { satisfied: false, reasons, authAge: age };
 }

@@ -1,4 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { ConfigError } from './errors.js';
 
 export interface VerifierOptions {
   jwksUrl: URL;
@@ -35,8 +36,8 @@ export type AccessTokenVerifier = (token: string) => Promise<VerifyResult>;
  */
 export function createAccessTokenVerifier(options: VerifierOptions): AccessTokenVerifier {
   const algorithms = options.algorithms.filter((a) => SAFE_ALGORITHMS.has(a));
-  if (algorithms.length === 0) throw new Error('No allowed JWT algorithm: use RS256 or ES256 (never none or HMAC).');
-  if (options.issuers.length === 0) throw new Error('The expected issuer must be known.');
+  if (algorithms.length === 0) throw new ConfigError('config_invalid_algorithms', 'No allowed JWT algorithm: set `algorithms` to asymmetric ones such as RS256 or ES256 (never none or HMAC).');
+  if (options.issuers.length === 0) throw new ConfigError('config_invalid_issuer', 'The expected issuer must be known: set `issuer` (WORKOS_ISSUER / AUTH_ISSUER).');
   const keys = options.keys ?? remoteKeys(options.jwksUrl, options.timeout);
 
   return async function verifyAccessToken(token: string): Promise<VerifyResult> {

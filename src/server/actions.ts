@@ -23,7 +23,8 @@ export async function stepUp(input?: FormData | StepUpOptions): Promise<never> {
   const { url, cookies } = auth
     ? await kit.authorize({ kind: 'step-up', current: auth, ...options, returnTo }, cookieHeader)
     : await kit.authorize({ kind: 'sign-in', returnTo }, cookieHeader);
-  await trySetCookies([...refreshed, ...cookies]);
+  // Called while rendering a page, nothing can be written: the auth route seals it instead.
+  if (!(await trySetCookies([...refreshed, ...cookies]))) redirect(kit.authRoutePath('step-up', { ...options, returnTo }));
   redirect(url);
 }
 
@@ -33,7 +34,7 @@ export async function signIn(input?: FormData | { returnTo?: string }): Promise<
   const raw = input instanceof FormData ? input.get('returnTo') : input?.returnTo;
   const returnTo = typeof raw === 'string' && raw ? safeReturnTo(raw) : await currentPath();
   const { url, cookies } = await kit.authorize({ kind: 'sign-in', returnTo }, await requestCookieHeader());
-  await trySetCookies(cookies);
+  if (!(await trySetCookies(cookies))) redirect(kit.authRoutePath('sign-in', { returnTo }));
   redirect(url);
 }
 
@@ -41,8 +42,10 @@ export async function signIn(input?: FormData | { returnTo?: string }): Promise<
 export async function signOut(input?: FormData | { returnTo?: string }): Promise<never> {
   const kit = getAuthKit();
   const raw = input instanceof FormData ? input.get('returnTo') : input?.returnTo;
-  const { url, cookies } = await kit.signOutUrl(await requestCookieHeader(), typeof raw === 'string' ? raw : '/');
-  await trySetCookies(cookies);
+  const returnTo = safeReturnTo(typeof raw === 'string' ? raw : '/');
+  const { url, cookies } = await kit.signOutUrl(await requestCookieHeader(), returnTo);
+  // Ending the provider session while our cookie stays would leave the user signed in here.
+  if (!(await trySetCookies(cookies))) redirect(kit.authRoutePath('sign-out', { returnTo }));
   redirect(url);
 }
 

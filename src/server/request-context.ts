@@ -8,13 +8,27 @@ import { safeReturnTo } from '../core/return-to.js';
 import type { CookieToSet } from '../core/types.js';
 
 
+/**
+ * The request's cookies as a Cookie header, read through `cookies()`: after a server action, Next
+ * renders the page in the same request with the cookies the action wrote (a rotated session),
+ * while `headers()` keeps the ones the browser sent.
+ */
 export async function requestCookieHeader(): Promise<string | null> {
-  return (await headers()).get('cookie');
+  const all = (await cookies()).getAll();
+  return all.length > 0 ? all.map(({ name, value }) => `${name}=${value}`).join('; ') : null;
 }
 
-/** True inside a server action (Next marks those POSTs with `next-action`). */
+/**
+ * A server action: Next marks those POSTs with `next-action`, except a form posted before the
+ * page's JavaScript loaded, which arrives as a plain multipart POST (Next runs it as an action).
+ */
+function actionRequest(h: Headers): boolean {
+  return h.has('next-action') || (h.get('content-type') ?? '').startsWith('multipart/form-data');
+}
+
+/** True inside a server action. */
 export async function isServerAction(): Promise<boolean> {
-  return (await headers()).has('next-action');
+  return actionRequest(await headers());
 }
 
 /**
@@ -28,7 +42,7 @@ export async function currentPath(explicit?: string): Promise<string> {
   if (forwarded) return safeReturnTo(forwarded);
   const referer = h.get('referer');
   const host = h.get('x-forwarded-host') ?? h.get('host');
-  if (h.has('next-action') && referer && host) {
+  if (actionRequest(h) && referer && host) {
     try {
       const url = new URL(referer);
       if (url.host === host) return safeReturnTo(`${url.pathname}${url.search}`);

@@ -77,7 +77,7 @@ describe('provider selection', () => {
     expect(badRedirect.code).toBe('config_invalid_redirect_uri');
     expect(badRedirect.message).toMatch(/^AUTH_REDIRECT_URI/);
     const badIssuer = failure(() => resolveConfig({ providerKind: 'oidc', env: { ...oidcEnv, AUTH_ISSUER: 'ftp://idp' } }));
-    expect(badIssuer.code).toBe('config_invalid_api_url');
+    expect(badIssuer.code).toBe('config_invalid_issuer');
     expect(badIssuer.message).toMatch(/^AUTH_ISSUER/);
     expect(failure(() => resolveConfig({ providerKind: 'oidc', env: {} })).message).toMatch(/^AUTH_ISSUER is not set/);
   });

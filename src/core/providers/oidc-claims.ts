@@ -65,14 +65,6 @@ export function idClaimsOf(claims: Claims, previous?: Session['idClaims']): IdCl
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/** A stale or missing `auth_time` under `max_age` (OIDC Core 3.1.3.7), as oauth4webapi reports it. */
-export function isAuthTimeFailure(error: unknown): boolean {
-  if (!(error instanceof oauth.OperationProcessingError)) return false;
-  const cause = error.cause as { claim?: unknown } | undefined;
-  if (error.code === oauth.JWT_TIMESTAMP_CHECK) return cause?.claim === 'auth_time';
-  return error.code === oauth.INVALID_RESPONSE && error.message.includes('"auth_time"');
-}
-
 /**
  * A failed refresh signs the user out only when the provider refused the grant itself: an OAuth
  * error body with HTTP 400 (`invalid_grant`, RFC 6749 §5.2). Anything else — network, timeouts,

@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config.js';
 import { ProviderError } from '../errors.js';
 import type { Session, User } from '../types.js';
 import { createAccessTokenVerifier, remoteKeys, type AccessTokenVerifier, type VerifyResult } from '../verify.js';
-import { idClaimsOf, isAuthTimeFailure, toOidcUser, toProviderError, toRefreshError } from './oidc-claims.js';
+import { idClaimsOf, toOidcUser, toProviderError, toRefreshError } from './oidc-claims.js';
 import type { AuthorizeParams, ExchangeParams, Provider, ProviderFactory, TokenSet } from './types.js';
 
 /** `oidc({...})`: any OpenID Connect provider, found by discovery. Every field falls back to env. */
@@ -212,24 +212,16 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
       } catch (error) {
         throw toProviderError(error, 'authorization_code grant');
       }
-      const backup = response.clone();
-      const process = (res: Response, maxAge: number | typeof oauth.skipAuthTimeCheck) =>
-        oauth.processAuthorizationCodeResponse(as, client, res, { expectedNonce: p.nonce ?? oauth.expectNoNonce, maxAge, requireIdToken: true });
+      // auth_time against max_age is judged once, by the callback (`isFresh`, measured from when
+      // the step-up began), for every provider alike: oauth4webapi's own check is skipped.
       try {
-        result = await process(response, p.maxAge ?? oauth.skipAuthTimeCheck);
-      } catch (error) {
-        // OIDC Core 3.1.3.7 (measured from now) found auth_time missing or older than max_age. Read
-        // the tokens anyway: the callback's rule, measured from when the step-up began, decides with
-        // that same auth_time, and rejects with WorkOS mode's stable `step_up_stale`.
-        if (p.maxAge === undefined || !isAuthTimeFailure(error)) throw toProviderError(error, 'authorization_code grant');
-        result = await process(backup, oauth.skipAuthTimeCheck).catch((e: unknown) => {
-          throw toProviderError(e, 'authorization_code grant');
+        result = await oauth.processAuthorizationCodeResponse(as, client, response, {
+          expectedNonce: p.nonce ?? oauth.expectNoNonce,
+          maxAge: oauth.skipAuthTimeCheck,
+          requireIdToken: true,
         });
-        const idAuthTime = oauth.getValidatedIdTokenClaims(result)?.auth_time;
-        const atAuthTime = safeDecode(result.access_token)?.auth_time;
-        if (atAuthTime !== undefined && atAuthTime !== idAuthTime) {
-          throw new ProviderError('The ID token shows an authentication older than the requested max_age.', { transient: false, cause: error });
-        }
+      } catch (error) {
+        throw toProviderError(error, 'authorization_code grant');
       }
       const claims = oauth.getValidatedIdTokenClaims(result)!;
       await checkIdTokenSignature(keys, result.id_token as string);
@@ -306,12 +298,4 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
       return url;
     },
   };
-}
-
-function safeDecode(token: string): Record<string, unknown> | undefined {
-  try {
-    return decodeJwt(token);
-  } catch {
-    return undefined;
-  }
 }
