@@ -13,7 +13,10 @@ if (!existsSync(chromium)) {
 }
 
 const vitest = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
-const child = spawn(process.execPath, [vitest, 'run', '--config', 'vitest.e2e.config.ts', ...process.argv.slice(2)], {
+// `--config vitest.e2e-next15.config.ts` runs the Next 15 suite instead (npm run test:e2e:next15).
+const args = process.argv.slice(2);
+const config = args.some((a) => a === '--config' || a.startsWith('--config=')) ? [] : ['--config', 'vitest.e2e.config.ts'];
+const child = spawn(process.execPath, [vitest, 'run', ...config, ...args], {
   cwd: ROOT,
   stdio: 'inherit',
 });

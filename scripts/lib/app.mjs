@@ -50,20 +50,25 @@ export function run(command, args, { cwd = ROOT, env = process.env, quiet = fals
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
+/** `npm run build` when src/ is newer than dist/ (or `force`). Returns how long it took, if it ran. */
+export async function ensurePackageBuilt({ force = false, log = console.log, quiet = false } = {}) {
+  const distMarker = join(ROOT, 'dist', 'index.js');
+  const srcNewest = Math.max(newestMtime(join(ROOT, 'src')), mtime(join(ROOT, 'tsconfig.build.json')), mtime(join(ROOT, 'tsconfig.json')));
+  if (!force && existsSync(join(ROOT, 'dist', 'testing', 'index.js')) && srcNewest <= mtime(distMarker)) return undefined;
+  log('› Building the package (npm run build)…');
+  const started = Date.now();
+  await run(npm, ['run', 'build', '--silent'], { quiet });
+  return Date.now() - started;
+}
+
 /**
  * `npm run build` when src/ is newer than dist/, `next build` when the app, the package's dist/ or
  * the lockfile is newer than the last build. Returns what ran and how long it took.
  */
 export async function ensureBuilt({ force = false, log = console.log, quiet = false } = {}) {
   const timings = {};
-  const distMarker = join(ROOT, 'dist', 'index.js');
-  const srcNewest = Math.max(newestMtime(join(ROOT, 'src')), mtime(join(ROOT, 'tsconfig.build.json')), mtime(join(ROOT, 'tsconfig.json')));
-  if (force || !existsSync(join(ROOT, 'dist', 'testing', 'index.js')) || srcNewest > mtime(distMarker)) {
-    log('› Building the package (npm run build)…');
-    const started = Date.now();
-    await run(npm, ['run', 'build', '--silent'], { quiet });
-    timings.packageBuildMs = Date.now() - started;
-  }
+  const packageBuildMs = await ensurePackageBuilt({ force, log, quiet });
+  if (packageBuildMs !== undefined) timings.packageBuildMs = packageBuildMs;
   const buildId = join(APP_DIR, '.next', 'BUILD_ID');
   const appNewest = Math.max(newestMtime(APP_DIR), newestMtime(join(ROOT, 'dist')), mtime(join(ROOT, 'package-lock.json')));
   if (force || appNewest > mtime(buildId)) {
@@ -121,14 +126,15 @@ export function devIdpEnv(idp, redirectUri, cookiePassword) {
 }
 
 /**
- * `next start` for the example app. `stop()` sends SIGTERM (SIGKILL after 5 s) and resolves when
- * the process is gone.
+ * `next start` for the example app (or the app in `cwd`, with its own Next in `cwd/node_modules`).
+ * `stop()` sends SIGTERM (SIGKILL after 5 s) and resolves when the process is gone.
  */
-export function startNext({ port, hostname, env = {}, stdio = 'inherit' }) {
-  const args = [NEXT_BIN, 'start', '-p', String(port)];
+export function startNext({ port, hostname, env = {}, stdio = 'inherit', cwd }) {
+  const nextBin = cwd ? join(cwd, 'node_modules', 'next', 'dist', 'bin', 'next') : NEXT_BIN;
+  const args = [nextBin, 'start', '-p', String(port)];
   if (hostname) args.push('-H', hostname);
   const child = spawn(process.execPath, args, {
-    cwd: APP_DIR,
+    cwd: cwd ?? APP_DIR,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
     stdio,
   });

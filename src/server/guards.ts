@@ -24,10 +24,24 @@ export async function requireStepUp(requirement: StepUpRequirement, options: { r
   redirect(kit.authRoutePath('step-up', { ...requirement, returnTo }));
 }
 
-/** Evaluate without redirecting: `{ auth, result }` for actions that answer `stepUpRequired(...)`. */
-export async function checkStepUp(requirement: StepUpRequirement): Promise<{ auth: AuthInfo | null; result: StepUpResult }> {
+/** What `checkStepUp` answers: `satisfied` narrows `auth` to a session. */
+export type StepUpCheck =
+  | { satisfied: true; auth: AuthInfo; result: StepUpResult }
+  | { satisfied: false; auth: AuthInfo | null; result: StepUpResult };
+
+/**
+ * Evaluate without redirecting, for actions that answer `stepUpRequired(...)`:
+ *
+ * ```ts
+ * const check = await checkStepUp({ maxAge: 300 });
+ * if (!check.satisfied) return stepUpRequired({ maxAge: 300 });
+ * check.auth.user.id; // AuthInfo
+ * ```
+ */
+export async function checkStepUp(requirement: StepUpRequirement): Promise<StepUpCheck> {
   const auth = await getSession();
-  return { auth, result: evaluateStepUp(auth, requirement, undefined, getAuthKit().config) };
+  const result = evaluateStepUp(auth, requirement, undefined, getAuthKit().config);
+  return result.satisfied && auth ? { satisfied: true, auth, result } : { satisfied: false, auth, result };
 }
 
 /**

@@ -3,7 +3,7 @@ import 'server-only';
 export { withAuth, getSession, getSignInUrl } from './with-auth.js';
 export type { WithAuthOptions } from './with-auth.js';
 export { stepUp, signIn, signOut, getClientAuth } from './actions.js';
-export { requireStepUp, checkStepUp, guardApiRoute } from './guards.js';
+export { requireStepUp, checkStepUp, guardApiRoute, type StepUpCheck } from './guards.js';
 export { handleAuth } from './handle-auth.js';
 export { configureAuthKit, getAuthKit } from './instance.js';
 export { stepUpRequired } from './step-up-required.js';
