@@ -3,7 +3,7 @@ import { evaluateStepUp } from '../core/step-up.js';
 import type { StepUpRequirement } from '../core/types.js';
 
 /*
- * A call waiting for the browser to come back from a redirect step-up (SECURITY.md, invariant 12).
+ * A call waiting for the browser to come back from a redirect step-up (SECURITY.md §12).
  *
  * Each stored call gets a one-time resume id: 32 random bytes, base64url. It lives only in memory,
  * on the start URL to our own server (`resume=<id>`, sealed into the step-up transaction), and in

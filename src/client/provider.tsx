@@ -89,7 +89,7 @@ export function AuthKitProvider({ children, initialAuth, getAuth, refreshBeforeE
     return () => clearTimeout(timer);
   }, [auth, hasGetAuth, refreshBeforeExpiry, refreshAuth]);
 
-  // Calls stored by `useStepUp` for after a redirect step-up (SECURITY.md, invariant 12). Only a
+  // Calls stored by `useStepUp` for after a redirect step-up (SECURITY.md §12). Only a
   // page load that comes back from an accepted step-up carries `#authkit-resume=<id>`: the id stays
   // in memory for the hooks and leaves the URL. A page load without it is a cancel, a rejection,
   // or anything else: no stored call can be meant for it. What is left expires on a timer.

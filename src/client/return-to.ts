@@ -10,7 +10,7 @@ export function withReturnTo(url: string | undefined, popup = false, resume?: st
   target.searchParams.set('returnTo', location.pathname + location.search);
   if (popup) target.searchParams.set('popup', '1');
   // The server seals the id into the step-up transaction and echoes it back as
-  // `#authkit-resume=<id>` only when it accepts that step-up (SECURITY.md, invariant 12).
+  // `#authkit-resume=<id>` only when it accepts that step-up (SECURITY.md §12).
   if (resume) target.searchParams.set('resume', resume);
   return target.pathname + target.search;
 }

@@ -29,7 +29,7 @@ export type CallbackOutcome =
   | { ok: false; error: CallbackError; cookies: CookieToSet[]; returnTo: string; transaction?: Transaction };
 
 /**
- * Invariant 5: the callback either reseals a session it fully checked, or rejects with a stable
+ * SECURITY.md §5: the callback either reseals a session it fully checked, or rejects with a stable
  * code and touches nothing but the (consumed) transaction cookie.
  */
 export async function completeCallback(

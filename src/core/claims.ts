@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import type { AuthInfo, Session } from './types.js';
 
-/** Invariant 2: only an array of strings is an `amr`. */
+/** SECURITY.md §2: only an array of strings is an `amr`. */
 export function readAmr(value: unknown): ReadonlyArray<string> | undefined {
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return undefined;
   return Object.freeze([...value]);

@@ -1,5 +1,5 @@
 /**
- * Invariant 6: `returnTo` is a same-origin relative path. Anything that a browser could resolve to
+ * SECURITY.md §6: `returnTo` is a same-origin relative path. Anything that a browser could resolve to
  * another origin — `//evil`, `/\evil`, `https:evil`, their percent-encoded forms, control
  * characters — becomes `/`.
  */

@@ -1,7 +1,7 @@
 import { ConfigError } from './errors.js';
 
 /**
- * Route patterns for `stepUp` policies and `unauthenticatedPaths` (SECURITY.md, invariant 13).
+ * Route patterns for `stepUp` policies and `unauthenticatedPaths` (SECURITY.md §13).
  *
  * A pattern is either enforced exactly as Next's middleware `matcher` reads it, or refused with a
  * `ConfigError` (`config_invalid_route_pattern`) when the proxy is built: never a silent miss.

@@ -7,7 +7,7 @@ const KEYS = new Set(['maxAge', 'mfa']);
 
 /**
  * Compiles route policies (`{ '/console/:path*': { mfa: true }, '/console/billing/:path*': { maxAge: 300 } }`)
- * into a lookup (SECURITY.md, invariant 13): every policy whose pattern matches the pathname applies,
+ * into a lookup (SECURITY.md §13): every policy whose pattern matches the pathname applies,
  * whatever the order they were written in — the result is the strictest combination (the smallest
  * `maxAge`, `mfa` if any of them asks for it), `{}` when matching policies ask only for a sign-in,
  * and `undefined` when none matches.

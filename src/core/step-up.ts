@@ -6,7 +6,7 @@ const KNOWLEDGE = new Set(['pwd', 'pin', 'kba']);
 const POSSESSION = new Set(['otp', 'sms', 'tel', 'hwk', 'swk', 'sc']);
 const INHERENCE = new Set(['fpt', 'face', 'iris', 'retina', 'vbm']);
 
-/** True when `amr` shows a multi-factor authentication (invariant 3). Fails closed on anything but a string array. */
+/** True when `amr` shows a multi-factor authentication (SECURITY.md §3). Fails closed on anything but a string array. */
 export function hasMfa(amr: ReadonlyArray<string> | undefined | null): boolean {
   if (!Array.isArray(amr)) return false;
   if (amr.includes('mfa')) return true;

@@ -1,4 +1,9 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+// jose's subpath entries: its root entry pulls in JWE's CompressionStream, which Next's Edge build warns about.
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import * as errors from 'jose/errors';
+import { createLocalJWKSet } from 'jose/jwks/local';
+import { createRemoteJWKSet } from 'jose/jwks/remote';
+import { jwtVerify } from 'jose/jwt/verify';
 import { ConfigError } from './errors.js';
 
 export interface VerifierOptions {
@@ -31,7 +36,7 @@ export const MAX_TOKEN_LENGTH = 16_384;
 export type AccessTokenVerifier = (token: string) => Promise<VerifyResult>;
 
 /**
- * Invariant 1 minus the `sub` check (the session layer knows the sealed user): signature from the
+ * SECURITY.md §1 minus the `sub` check (the session layer knows the sealed user): signature from the
  * provider's JWKS with an allowed asymmetric algorithm, expected `iss`, audience, `exp`.
  */
 export function createAccessTokenVerifier(options: VerifierOptions): AccessTokenVerifier {

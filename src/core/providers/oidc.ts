@@ -1,4 +1,7 @@
-import { decodeJwt, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+// jose's subpath entries: its root entry pulls in JWE's CompressionStream, which Next's Edge build warns about.
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
+import { jwtVerify } from 'jose/jwt/verify';
 import * as oauth from 'oauth4webapi';
 import type { ResolvedConfig } from '../config.js';
 import { ProviderError } from '../errors.js';
@@ -117,7 +120,7 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
     return attempt;
   }
 
-  /** Invariant 1 for OpenID access tokens: the lead's verifier (signature, alg, iss, aud, exp) plus the authorized party. */
+  /** SECURITY.md §1 for OpenID access tokens: the shared verifier (signature, alg, iss, aud, exp) plus the authorized party. */
   async function verifyAccessToken(token: string): Promise<VerifyResult> {
     let verify: AccessTokenVerifier;
     try {

@@ -4,7 +4,7 @@ import type { Impersonator, User } from '../types.js';
 import { createAccessTokenVerifier } from '../verify.js';
 import type { AuthorizeParams, ExchangeParams, Provider, TokenSet } from './types.js';
 
-/** The WorkOS User Management wire format (see DESIGN "Wire formats"). */
+/** The WorkOS User Management wire format (README "Providers"; checked against `@workos-inc/node` in test/interop). */
 export function workos(config: ResolvedConfig): Provider {
   const api = config.apiUrl;
   const issuers = config.issuer
