@@ -14,6 +14,11 @@ export { oidc } from './core/providers/oidc.js';
 export type { OidcOptions } from './core/providers/oidc.js';
 export type { Provider, ProviderFactory, ProviderSettings, TokenSet, AuthorizeParams, ExchangeParams } from './core/providers/types.js';
 export type { RefreshMode, Resolution, SessionState } from './core/session-store.js';
+export type { RefreshStore } from './core/refresh-store.js';
+export { redisStore } from './core/stores/redis.js';
+export type { NodeRedisClient } from './core/stores/redis.js';
+export { upstashStore } from './core/stores/upstash.js';
+export type { UpstashRedisClient } from './core/stores/upstash.js';
 export type {
   AuthInfo,
   CookieOptions,

@@ -10,12 +10,13 @@ import { isCrossSite, isTopLevelNavigation } from './request-kind.js';
 import { continuePage, errorPage, notANavigation, popupPage, redirect, redirectStatus } from './responses.js';
 import { safeReturnTo } from './return-to.js';
 import { readSessionSeal, unsealSession } from './session-cookie.js';
+import type { RefreshStore } from './refresh-store.js';
 import { SessionStore, type RefreshMode, type Resolution } from './session-store.js';
 import { evaluateStepUp } from './step-up.js';
 import { withResume, type StepUpOptions } from './step-up-params.js';
 import { createTransaction, type NewTransaction } from './transaction.js';
 import type { AuthInfo, CookieToSet, StepUpRequirement } from './types.js';
-import { decodeJwt } from 'jose';
+import { decodeJwt } from 'jose/jwt/decode';
 
 export type { StepUpOptions } from './step-up-params.js';
 
@@ -28,6 +29,12 @@ export interface AuthKitOptions extends AuthKitConfig {
   onStepUpRejected?: (event: StepUpRejection) => void | Promise<void>;
   /** Verified sessions kept in memory (default 1000; 0 disables the cache). */
   sessionCacheSize?: number;
+  /**
+   * A store shared by every instance of the app (`redisStore(client)`, `upstashStore(redis)`, or
+   * your own `RefreshStore`), so that many processes send one refresh per refresh token to the
+   * provider (SECURITY.md §7). Without it, refresh is single-flight per process only.
+   */
+  refreshStore?: RefreshStore;
 }
 
 export interface SignInOptions {
@@ -135,7 +142,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
     if (!resolved) {
       const config = resolveConfig(withProviderSettings(options));
       const provider = (options.provider ?? (config.providerKind === 'oidc' ? oidc() : workos))(config);
-      resolved = { config, provider, store: new SessionStore(config, provider, { cacheSize: options.sessionCacheSize }) };
+      resolved = { config, provider, store: new SessionStore(config, provider, { cacheSize: options.sessionCacheSize, refreshStore: options.refreshStore }) };
     }
     return resolved;
   };

@@ -2,8 +2,10 @@ import { toAuthInfo } from './claims.js';
 import type { ResolvedConfig } from './config.js';
 import { ProviderError } from './errors.js';
 import type { Provider, TokenSet } from './providers/types.js';
+import type { RefreshStore } from './refresh-store.js';
 import { SessionCache } from './session-cache.js';
 import { clearSessionCookies, readSessionSeal, sealSession, sessionCookieOptions, sessionCookies, unsealSession } from './session-cookie.js';
+import { SharedRefresh } from './shared-refresh.js';
 import { SingleFlight } from './single-flight.js';
 import type { AuthInfo, CookieToSet, Session } from './types.js';
 
@@ -36,13 +38,16 @@ export interface Resolution {
 export class SessionStore {
   readonly cache: SessionCache;
   private readonly refreshes = new SingleFlight<Refreshed>();
+  /** Coordinates refresh across instances when the app configured a `refreshStore`. */
+  private readonly shared: SharedRefresh | undefined;
 
   constructor(
     private readonly config: ResolvedConfig,
     private readonly provider: Provider,
-    options: { cacheSize?: number } = {},
+    options: { cacheSize?: number; refreshStore?: RefreshStore } = {},
   ) {
     this.cache = new SessionCache(options.cacheSize ?? 1000);
+    if (options.refreshStore) this.shared = new SharedRefresh(options.refreshStore, { password: config.cookiePassword, providerTimeout: config.providerTimeout });
   }
 
   /** Unseal + verify, or a cache hit keyed by the exact sealed value. No network once the JWKS is cached. */
@@ -81,22 +86,46 @@ export class SessionStore {
   }
 
   /**
-   * Invariant 7: one provider call per refresh token in this process; concurrent and slightly late
-   * callers with the same old cookie share the rotated session.
+   * Invariant 7 (SECURITY.md §7): one provider call per refresh token in this process; concurrent
+   * and slightly late callers with the same old cookie share the rotated session. With a
+   * `refreshStore`, one provider call across every instance that shares it (see shared-refresh.ts);
+   * the in-process single-flight stays in front, so a process makes one store round per refresh.
    */
   refresh(session: Session, options: { organizationId?: string } = {}): Promise<Refreshed> {
     const key = options.organizationId ? `${session.refreshToken}\u0000${options.organizationId}` : session.refreshToken;
-    return this.refreshes.run(key, async () => {
-      const tokens = await this.provider.refresh({ refreshToken: session.refreshToken, organizationId: options.organizationId, previous: session });
-      const verdict = await this.provider.verifyAccessToken(tokens.accessToken);
-      if (!verdict.ok || verdict.payload.sub !== session.user.id) {
-        throw new ProviderError('The refreshed access token failed verification.', { transient: verdict.ok === false && verdict.reason === 'unavailable' });
-      }
-      const { session: next, seal } = await this.write(tokens, new Map(), session);
-      const auth = Object.freeze(toAuthInfo(next, verdict.payload));
-      this.cache.set(seal, auth);
-      return { auth, session: next, seal };
+    return this.refreshes.run(key, () => {
+      const here = () => this.refreshHere(session, options.organizationId);
+      if (!this.shared) return here();
+      return this.shared.run(session, options.organizationId, { refresh: here, adopt: (next, seal) => this.adopt(next, seal) });
     });
+  }
+
+  private async refreshHere(session: Session, organizationId: string | undefined): Promise<Refreshed> {
+    const tokens = await this.provider.refresh({ refreshToken: session.refreshToken, organizationId, previous: session });
+    const verdict = await this.provider.verifyAccessToken(tokens.accessToken);
+    if (!verdict.ok || verdict.payload.sub !== session.user.id) {
+      throw new ProviderError('The refreshed access token failed verification.', { transient: verdict.ok === false && verdict.reason === 'unavailable' });
+    }
+    const { session: next, seal } = await this.write(tokens, new Map(), session);
+    const auth = Object.freeze(toAuthInfo(next, verdict.payload));
+    this.cache.set(seal, auth);
+    return { auth, session: next, seal };
+  }
+
+  /**
+   * A session another instance refreshed and published (already checked to be the same user and
+   * provider session): used only if its access token verifies, as a cookie's would.
+   */
+  private async adopt(next: Session, seal: string): Promise<Refreshed | null> {
+    const verdict = await this.provider.verifyAccessToken(next.accessToken);
+    if (!verdict.ok) {
+      if (verdict.reason === 'unavailable') throw new ProviderError("The provider's keys could not be fetched to verify the refreshed session.", { transient: true });
+      return null;
+    }
+    if (verdict.payload.sub !== next.user.id) return null;
+    const auth = Object.freeze(toAuthInfo(next, verdict.payload));
+    this.cache.set(seal, auth);
+    return { auth, session: next, seal };
   }
 
   /**

@@ -113,16 +113,14 @@ async function refresh(ctx: IdpContext, str: Str): Promise<Record<string, unknow
 
   const entry = ctx.store.getRefreshToken(token);
   if (!entry) throw invalidGrant('Invalid refresh token.');
-  // Reuse is refused but does not revoke the rotated successor: a lost race
-  // between two tabs or two server instances must not sign the user out.
-  if (entry.usedAt !== undefined) throw invalidGrant('Refresh token already exchanged.');
+  if (entry.usedAt !== undefined) reuse(ctx, entry.sessionId, entry.usedAt);
   if (entry.expiresAt < nowSeconds()) throw invalidGrant('Refresh token has expired.');
   const session = ctx.store.getSession(entry.sessionId);
   if (!session || session.endedAt !== undefined) throw invalidGrant('The session has ended.');
 
   // Marked synchronously, before the first await, so two concurrent requests with
-  // the same token cannot both succeed.
-  entry.usedAt = nowSeconds();
+  // the same token cannot both succeed (except within a 'grace' window, on purpose).
+  entry.usedAt ??= nowSeconds();
   // Only iat/exp/jti change (and org_id when switching organizations): sid,
   // auth_time and amr describe the original authentication, which a refresh is not.
   return issueTokens(ctx, {
@@ -132,6 +130,25 @@ async function refresh(ctx: IdpContext, str: Str): Promise<Record<string, unknow
     authTime: entry.authTime,
     amr: [...entry.amr],
   });
+}
+
+/**
+ * A refresh token that was already exchanged came back: a lost race between two tabs or two
+ * server instances, or a stolen token. Real providers answer differently (see
+ * `DevIdpOptions.refreshTokenReuse`); returns only when the reuse is accepted ('grace').
+ */
+function reuse(ctx: IdpContext, sessionId: string, usedAt: number): void {
+  ctx.stats.refreshReuses++;
+  const { mode, graceSeconds } = ctx.refreshTokenReuse;
+  // WorkOS: refused, the rotated successor keeps working.
+  if (mode === 'reject') throw invalidGrant('Refresh token already exchanged.');
+  // Auth0's reuse detection: the whole token family dies, the successor included.
+  if (mode === 'revoke') {
+    ctx.store.endSession(sessionId, 'reuse');
+    throw invalidGrant('Refresh token reuse detected: the session was revoked.');
+  }
+  // Okta's rotation grace period: the previous token still works for a while after its first use.
+  if (nowSeconds() - usedAt > graceSeconds) throw invalidGrant('Refresh token already exchanged (grace period over).');
 }
 
 async function issueTokens(ctx: IdpContext, grant: Grant): Promise<Record<string, unknown>> {

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { startDevIdp } from './dev-idp.js';
 import { derivedCredentials, randomApiKey, randomClientId } from './ids.js';
 import { isLoopbackHost } from './loopback.js';
-import type { DevIdp } from './types.js';
+import type { DevIdp, RefreshTokenReuse } from './types.js';
 
 export const DEFAULT_CLI_PORT = 8787;
 export const DEFAULT_CLI_REDIRECT_URI = 'http://localhost:3000/callback';
@@ -27,6 +27,12 @@ Options:
   --client-id <id>        Client id (default on loopback: a fixed dev value, stable across restarts)
   --api-key <key>         API key / client secret (default on loopback: a fixed dev value)
   --access-token-ttl <s>  Access token lifetime in seconds (default 300)
+  --refresh-token-reuse <mode>
+                          A used refresh token presented again: reject (default, WorkOS),
+                          revoke (Auth0: the whole session ends), grace (Okta: accepted
+                          again within --refresh-token-grace seconds)
+  --refresh-token-grace <s>
+                          Seconds a used refresh token stays usable in grace mode (default 30)
   -h, --help              Show this help
 `;
 
@@ -54,6 +60,12 @@ function integerFlag(name: string, value: string | undefined, min: number, max: 
   return n;
 }
 
+function reuseFlag(value: string | undefined): RefreshTokenReuse | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'reject' || value === 'revoke' || value === 'grace') return value;
+  throw new TypeError('--refresh-token-reuse must be reject, revoke or grace');
+}
+
 /**
  * Runs the CLI. Returns `undefined` after `--help`; throws a `TypeError` (with
  * the usage worth printing) on bad flags.
@@ -72,6 +84,8 @@ export async function runDevIdpCli(argv: string[], options: RunDevIdpCliOptions 
       'client-id': { type: 'string' },
       'api-key': { type: 'string' },
       'access-token-ttl': { type: 'string' },
+      'refresh-token-reuse': { type: 'string' },
+      'refresh-token-grace': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -95,6 +109,8 @@ export async function runDevIdpCli(argv: string[], options: RunDevIdpCliOptions 
     clientId: values['client-id'] ?? defaults.clientId,
     apiKey: values['api-key'] ?? defaults.apiKey,
     accessTokenTtl: integerFlag('access-token-ttl', values['access-token-ttl'], 1, 86_400),
+    refreshTokenReuse: reuseFlag(values['refresh-token-reuse']),
+    refreshTokenReuseGrace: integerFlag('refresh-token-grace', values['refresh-token-grace'], 0, 3600),
     // A host name may resolve to a loopback address: then startDevIdp stays quiet.
     warn,
   });
@@ -125,6 +141,7 @@ export async function runDevIdpCli(argv: string[], options: RunDevIdpCliOptions 
   const width = Math.max(...idp.users.map((u) => u.email.length));
   log('authkit-stepup dev identity provider — not for production');
   log(`Listening on ${idp.url}`);
+  if (values['refresh-token-reuse'] && values['refresh-token-reuse'] !== 'reject') log(`A reused refresh token: ${values['refresh-token-reuse']} (not WorkOS's behaviour: it rejects reuse)`);
   log('');
   log('# Put these in your app’s .env.local:');
   for (const [k, v] of Object.entries(env)) log(`${k}=${v}`);

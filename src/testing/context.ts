@@ -3,7 +3,7 @@
  */
 import type { DevIdpStore } from './store.js';
 import type { TokenSigner } from './tokens.js';
-import type { DevIdpStats, DevUser, NextLoginOptions } from './types.js';
+import type { DevIdpStats, DevUser, NextLoginOptions, RefreshTokenReuse } from './types.js';
 
 export interface IdpContext {
   /** API base and token issuer, no trailing slash. */
@@ -24,6 +24,8 @@ export interface IdpContext {
   lastSignIn: Map<string, string>;
   /** ISO start time, used as every user's `created_at`. */
   startedAt: string;
+  /** How a reused refresh token is treated (`DevIdpOptions.refreshTokenReuse`); grace in seconds. */
+  refreshTokenReuse: { mode: RefreshTokenReuse; graceSeconds: number };
 }
 
 export function emptyStats(): DevIdpStats {
@@ -39,6 +41,7 @@ export function emptyStats(): DevIdpStats {
     codeExchangeFailures: 0,
     refreshes: 0,
     refreshFailures: 0,
+    refreshReuses: 0,
     logouts: 0,
     revokeRequests: 0,
     sessionsRevoked: 0,

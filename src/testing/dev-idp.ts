@@ -18,10 +18,13 @@ import { isLoopbackAddress } from './loopback.js';
 import { describeSession, handleLogout, handleRevoke } from './sessions.js';
 import { DevIdpStore } from './store.js';
 import { createSigner } from './tokens.js';
-import type { DevIdp, DevIdpOptions, NextLoginOptions } from './types.js';
+import type { DevIdp, DevIdpOptions, NextLoginOptions, RefreshTokenReuse } from './types.js';
 import { defaultUsers, findUserByEmail, safeEqual, validateUsers } from './users.js';
 
 const JWKS_PREFIX = '/sso/jwks/';
+const REUSE_MODES: ReadonlyArray<RefreshTokenReuse> = ['reject', 'revoke', 'grace'];
+/** Okta's default rotation grace period is 30 s (0–60 allowed). */
+const DEFAULT_REUSE_GRACE = 30;
 const CONTROL_SESSIONS = '/dev-idp/control/sessions';
 
 function notFound(res: ServerResponse): void {
@@ -179,6 +182,13 @@ function checkOptions(opts: DevIdpOptions): void {
     throw new TypeError('startDevIdp: `port` must be an integer from 0 to 65535');
   }
   if (opts.warn !== undefined && typeof opts.warn !== 'function') throw new TypeError('startDevIdp: `warn` must be a function');
+  if (opts.refreshTokenReuse !== undefined && !REUSE_MODES.includes(opts.refreshTokenReuse)) {
+    throw new TypeError(`startDevIdp: \`refreshTokenReuse\` must be one of ${REUSE_MODES.join(', ')}`);
+  }
+  const grace = opts.refreshTokenReuseGrace;
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0 || grace > 3600)) {
+    throw new TypeError('startDevIdp: `refreshTokenReuseGrace` must be an integer number of seconds from 0 to 3600');
+  }
   // An empty host would make node:http listen on every interface.
   if (opts.host !== undefined && (typeof opts.host !== 'string' || opts.host.trim() === '')) {
     throw new TypeError('startDevIdp: `host` must be a non-empty interface name or address');
@@ -246,6 +256,7 @@ export async function startDevIdp(opts: DevIdpOptions = {}): Promise<DevIdp> {
     nextLogins: [],
     lastSignIn: new Map(),
     startedAt: new Date().toISOString(),
+    refreshTokenReuse: { mode: opts.refreshTokenReuse ?? 'reject', graceSeconds: opts.refreshTokenReuseGrace ?? DEFAULT_REUSE_GRACE },
   };
   ctx = context;
 

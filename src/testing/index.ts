@@ -5,4 +5,4 @@
 export { startDevIdp } from './dev-idp.js';
 export { runDevIdpCli } from './cli-run.js';
 export type { DevIdpCli } from './cli-run.js';
-export type { DevIdp, DevIdpOptions, DevIdpSession, DevIdpStats, DevUser, NextLoginOptions } from './types.js';
+export type { DevIdp, DevIdpOptions, DevIdpSession, DevIdpStats, DevUser, NextLoginOptions, RefreshTokenReuse } from './types.js';

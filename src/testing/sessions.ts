@@ -100,9 +100,11 @@ export async function handleRevoke(ctx: IdpContext, req: IncomingMessage, res: S
   sendEmpty(res, 200);
 }
 
+const STATUS = { revoke: 'revoked', logout: 'logged_out', reuse: 'reuse_detected' } as const;
+
 /** A copy of a session for tests: never the live object. */
 export function describeSession(session: IdpSession): DevIdpSession {
-  const status = session.endedBy === 'revoke' ? 'revoked' : session.endedBy === 'logout' ? 'logged_out' : 'active';
+  const status = session.endedBy === undefined ? 'active' : STATUS[session.endedBy];
   const out: DevIdpSession = {
     id: session.id,
     userId: session.userId,

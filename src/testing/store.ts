@@ -45,8 +45,11 @@ export interface RefreshToken extends Grant {
   usedAt?: number;
 }
 
-/** How a session ended: the logout endpoint, or the revoke endpoint (WorkOS's `revokeSession`). */
-export type SessionEnd = 'logout' | 'revoke';
+/**
+ * How a session ended: the logout endpoint, the revoke endpoint (WorkOS's `revokeSession`), or a
+ * reused refresh token under `refreshTokenReuse: 'revoke'`.
+ */
+export type SessionEnd = 'logout' | 'revoke' | 'reuse';
 
 export interface IdpSession {
   id: string;

@@ -46,6 +46,19 @@ export interface DevIdpOptions {
   users?: DevUser[];
   /** Access-token lifetime in seconds. Default 300. */
   accessTokenTtl?: number;
+  /**
+   * What a refresh token that was already exchanged does when it comes back, as real
+   * providers differ (and a deployment of many instances meets all of them):
+   * - `'reject'` (default, WorkOS): `400 invalid_grant`; the rotated successor keeps working.
+   * - `'revoke'` (Auth0's reuse detection): `400 invalid_grant`, and the whole session ends —
+   *   the successor the first exchange issued dies too (access tokens already issued stay
+   *   valid until they expire: they are signed JWTs).
+   * - `'grace'` (Okta's rotation grace period): accepted again within
+   *   `refreshTokenReuseGrace` seconds of its first use (a new pair each time), then `'reject'`.
+   */
+  refreshTokenReuse?: RefreshTokenReuse;
+  /** Seconds a used refresh token stays usable in `'grace'` mode. Default 30 (Okta allows 0–60). */
+  refreshTokenReuseGrace?: number;
   /** Client id. Default: a random `client_01DEV...` per start. */
   clientId?: string;
   /**
@@ -60,6 +73,9 @@ export interface DevIdpOptions {
    */
   warn?: (message: string) => void;
 }
+
+/** See `DevIdpOptions.refreshTokenReuse`. */
+export type RefreshTokenReuse = 'reject' | 'revoke' | 'grace';
 
 /** What the next authorize request should do instead of showing the login form. */
 export interface NextLoginOptions {
@@ -91,9 +107,10 @@ export interface DevIdpSession {
   userId: string;
   /**
    * `active`; `revoked` by `POST /user_management/sessions/revoke` (`revokeSession`);
-   * `logged_out` by `GET /user_management/sessions/logout`. Whichever came first.
+   * `logged_out` by `GET /user_management/sessions/logout`; `reuse_detected` when a used
+   * refresh token came back under `refreshTokenReuse: 'revoke'`. Whichever came first.
    */
-  status: 'active' | 'revoked' | 'logged_out';
+  status: 'active' | 'revoked' | 'logged_out' | 'reuse_detected';
   /** Epoch seconds of the last interactive authentication of this session. */
   authTime: number;
   amr: string[];
@@ -127,6 +144,11 @@ export interface DevIdpStats {
   refreshes: number;
   /** Rejected `refresh_token` grants (unknown, reused, expired, logged out, bad client). */
   refreshFailures: number;
+  /**
+   * Refresh tokens presented again after their first exchange, whatever `refreshTokenReuse`
+   * then did (rejected, revoked the session, or accepted within the grace period).
+   */
+  refreshReuses: number;
   /** `GET /user_management/sessions/logout` requests. */
   logouts: number;
   /** Every `POST /user_management/sessions/revoke`, valid or not. */
