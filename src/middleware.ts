@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { createAuthKit, type AuthKit, type AuthKitOptions } from './core/authkit.js';
-import { PATH_HEADER } from './core/config.js';
+import { homePath, PATH_HEADER } from './core/config.js';
 import { applyCookies, serializeCookie } from './core/cookies.js';
 import { isCrossSite, isTopLevelNavigation } from './core/request-kind.js';
 import { continuePage } from './core/responses.js';
@@ -41,13 +41,16 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
 
   return async function middleware(request: NextRequest): Promise<Response> {
     const authkit = kit();
-    const { pathname, search } = request.nextUrl;
+    // Policies match the path as Next's matcher sees it (without basePath); every URL we build or
+    // compare keeps the base path (and a trailingSlash: true slash) the browser uses.
+    const { pathname, search, basePath } = request.nextUrl;
+    const fullPath = `${basePath}${pathname}`;
     // The auth route does its own work; refreshing here too would rotate the token twice.
-    if (pathname === authkit.config.redirectUri.pathname) return NextResponse.next();
+    if (samePath(fullPath, authkit.config.redirectUri.pathname)) return NextResponse.next();
 
     const cookieHeader = request.headers.get('cookie');
     const { auth, cookies } = await authkit.resolveSession(cookieHeader, 'expiring');
-    const here = `${pathname}${search}`;
+    const here = `${fullPath}${search}`;
 
     const requirement = policyFor(pathname);
     const mustSignIn = (options.middlewareAuth?.enabled && !open.some((m) => m(pathname))) || requirement !== undefined;
@@ -58,7 +61,7 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
       // lands here as a navigation); a rotated session is still written.
       if (!isTopLevelNavigation(request.headers)) return withCookies(new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), cookies);
       // SECURITY.md §11: another site may link here, but not start a step-up by itself.
-      if (stepUpNeeded && isCrossSite(request.headers)) return withCookies(continuePage('step-up', here), cookies);
+      if (stepUpNeeded && isCrossSite(request.headers)) return withCookies(continuePage('step-up', here, homePath(authkit.config)), cookies);
       const start = await authkit.authorize(auth ? { kind: 'step-up', current: auth, ...requirement, returnTo: here } : { kind: 'sign-in', returnTo: here }, cookieHeader);
       return redirectTo(start.url, [...cookies, ...start.cookies]);
     }
@@ -78,6 +81,12 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
 
 /** Next 16 name; the same behaviour (`export const proxy = authkitProxy({...})`). */
 export const authkitProxy = authkitMiddleware;
+
+/** `/callback` and `/callback/` are one route (`trailingSlash: true` redirects to the latter). */
+function samePath(a: string, b: string): boolean {
+  const trim = (p: string) => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p);
+  return trim(a) === trim(b);
+}
 
 function withCookies<R extends Response>(response: R, cookies: CookieToSet[]): R {
   for (const cookie of cookies) response.headers.append('set-cookie', serializeCookie(cookie));

@@ -1,4 +1,5 @@
 import type { AuthKit, CallbackHooks } from './authkit.js';
+import { homePath } from './config.js';
 import { parseCookieHeader } from './cookies.js';
 import { ProviderError } from './errors.js';
 import { errorPage, redirect } from './responses.js';
@@ -12,7 +13,7 @@ import { readStepUpParams } from './step-up-params.js';
  */
 export async function handleAuthRoute(kit: AuthKit, request: Request, hooks: CallbackHooks): Promise<Response> {
   const params = new URL(request.url).searchParams;
-  const returnTo = safeReturnTo(params.get('returnTo'));
+  const returnTo = safeReturnTo(params.get('returnTo'), homePath(kit.config));
   switch (params.get('authkit')) {
     case 'sign-in':
       return kit.signIn(request, { returnTo });

@@ -1,5 +1,5 @@
 import { completeCallback, requirementOf, type CallbackOutcome, type StepUpEvent, type StepUpRejection } from './callback.js';
-import { resolveConfig, type AuthKitConfig, type ResolvedConfig } from './config.js';
+import { homePath, resolveConfig, type AuthKitConfig, type ResolvedConfig } from './config.js';
 import { parseCookieHeader, serializeCookie } from './cookies.js';
 import { AuthKitError, ProviderError } from './errors.js';
 import type { Provider, ProviderFactory } from './providers/types.js';
@@ -160,7 +160,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
 
     async authorize(opts, cookieHeader) {
       const { config, provider } = ctx();
-      const returnTo = safeReturnTo(opts.returnTo);
+      const returnTo = safeReturnTo(opts.returnTo, homePath(config));
       let fields: NewTransaction;
       let loginHint: string | undefined;
       let organizationId: string | undefined;
@@ -199,14 +199,14 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       // SECURITY.md §10, §11: a prefetch seals nothing; another site may not replace a session.
       if (!isTopLevelNavigation(request.headers)) return notANavigation();
       const cookieHeader = request.headers.get('cookie');
-      if (isCrossSite(request.headers) && (await kit.getSession(cookieHeader))) return continuePage('sign-in', sameOriginUrl(request));
+      if (isCrossSite(request.headers) && (await kit.getSession(cookieHeader))) return continuePage('sign-in', sameOriginUrl(request), homePath(kit.config));
       const { url, cookies } = await kit.authorize({ kind: 'sign-in', ...opts, returnTo: opts.returnTo ?? refererPath(request) }, cookieHeader);
       return redirect(url, cookies, redirectStatus(request));
     },
 
     async stepUp(request, opts = {}) {
       if (!isTopLevelNavigation(request.headers)) return notANavigation();
-      if (isCrossSite(request.headers)) return continuePage('step-up', sameOriginUrl(request));
+      if (isCrossSite(request.headers)) return continuePage('step-up', sameOriginUrl(request), homePath(kit.config));
       const returnTo = opts.returnTo ?? refererPath(request);
       const cookieHeader = request.headers.get('cookie');
       const { auth, cookies: refreshed } = await kit.resolveSession(cookieHeader, 'expired');
@@ -277,7 +277,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       // then), so the provider session ends even when its keys cannot be fetched now.
       const session = await unsealSession(readSessionSeal(cookies, config.cookieName) ?? '', config.cookiePassword);
       const sessionId = session ? sessionIdOf(session.accessToken) ?? stringOrUndefined(session.idClaims?.sid) : undefined;
-      const path = safeReturnTo(returnTo);
+      const path = safeReturnTo(returnTo, homePath(config));
       const absolute = new URL(path, config.redirectUri.origin).href;
       const idToken = provider.kind === 'oidc' ? session?.idToken : undefined;
       const logout = await provider.logoutUrl({ ...(sessionId ? { sessionId } : {}), ...(idToken ? { idToken } : {}), returnTo: absolute });
@@ -285,7 +285,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
     },
 
     async signOut(request, opts = {}) {
-      if (isCrossSite(request.headers)) return continuePage('sign-out', sameOriginUrl(request));
+      if (isCrossSite(request.headers)) return continuePage('sign-out', sameOriginUrl(request), homePath(kit.config));
       const { url, cookies } = await kit.signOutUrl(request.headers.get('cookie'), opts.returnTo);
       return redirect(url, cookies, redirectStatus(request));
     },
@@ -295,7 +295,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       const q = new URLSearchParams({ authkit: action });
       if (params.maxAge !== undefined) q.set('maxAge', String(params.maxAge));
       if (params.mfa) q.set('mfa', '1');
-      q.set('returnTo', safeReturnTo(params.returnTo));
+      q.set('returnTo', safeReturnTo(params.returnTo, homePath(config)));
       if (params.popup) q.set('popup', '1');
       if (params.resume) q.set('resume', params.resume);
       return `${config.redirectUri.pathname}?${q}`;

@@ -1,5 +1,5 @@
 import { toAuthInfo } from './claims.js';
-import type { ResolvedConfig } from './config.js';
+import { homePath, type ResolvedConfig } from './config.js';
 import { CallbackError, ProviderError } from './errors.js';
 import type { Provider } from './providers/types.js';
 import { MAX_SESSION_SEAL } from './session-cookie.js';
@@ -43,7 +43,7 @@ export async function completeCallback(
   const lookup = await readTransaction(config, cookies, state);
   if (!lookup.ok) {
     const cleanup = state && lookup.code === 'transaction_expired' ? [deleteTransactionCookie(config, state)] : [];
-    return { ok: false, error: lookupError(lookup.code), cookies: cleanup, returnTo: '/' };
+    return { ok: false, error: lookupError(lookup.code), cookies: cleanup, returnTo: homePath(config) };
   }
   const tx = lookup.transaction;
   const cleanup = [deleteTransactionCookie(config, tx.state)];

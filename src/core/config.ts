@@ -35,6 +35,11 @@ export interface AuthKitConfig {
   refreshBuffer?: number;
   /** `acr_values` sent to OpenID providers when MFA is requested. */
   mfaAcrValues?: string;
+  /**
+   * Next's `basePath` (`AUTHKIT_BASE_PATH`), e.g. `/app`: where a missing or refused `returnTo`
+   * lands. The proxy reads the base path from each request itself.
+   */
+  basePath?: string;
   /** Variables to read instead of `process.env` (tests, multi-tenant setups). */
   env?: Record<string, string | undefined>;
 }
@@ -57,6 +62,8 @@ export interface ResolvedConfig {
   secureCookies: boolean;
   refreshBuffer: number;
   mfaAcrValues: string;
+  /** `''` or Next's `basePath` (`/app`): no trailing slash. */
+  basePath: string;
   /** OpenID Connect only: `AUTH_SCOPE`, `AUTH_AUDIENCE`, `AUTH_RESOURCE` (`oidc({...})` options win). */
   oidc?: { scope?: string; audience?: string; resource?: string };
 }
@@ -208,7 +215,21 @@ function commonSettings(config: AuthKitConfig, env: Record<string, string | unde
     secureCookies: !(redirectUri.protocol === 'http:' && LOOPBACK.has(redirectUri.hostname)),
     refreshBuffer: config.refreshBuffer ?? 30,
     mfaAcrValues: nonEmpty(config.mfaAcrValues) ?? PAPE_MULTI_FACTOR,
+    basePath: readBasePath(nonEmpty(config.basePath) ?? nonEmpty(env.AUTHKIT_BASE_PATH)),
   };
+}
+
+function readBasePath(value: string | undefined): string {
+  if (value === undefined || value === '/') return '';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(value)) {
+    throw new ConfigError('config_invalid_base_path', `basePath "${value}" is not a path like /app. Set it (or AUTHKIT_BASE_PATH) to the basePath of next.config, without a trailing slash.`);
+  }
+  return value;
+}
+
+/** Where a missing or refused `returnTo` lands: the app's root, under its base path. */
+export function homePath(config: Pick<ResolvedConfig, 'basePath'>): string {
+  return config.basePath || '/';
 }
 
 /** Route policies below a minute would send the user straight back into another step-up. */

@@ -11,6 +11,7 @@ export type ConfigErrorCode =
   | 'config_invalid_redirect_uri'
   | 'config_invalid_api_url'
   | 'config_invalid_issuer'
+  | 'config_invalid_base_path'
   | 'config_invalid_algorithms'
   | 'config_invalid_step_up_policy'
   | 'config_invalid_route_pattern';

@@ -68,7 +68,7 @@ const CONTINUE_TEXT = {
  * instead. Following the link is a same-origin navigation, so the user's click is what continues.
  * The page may not be framed (a click on it must be the user's own).
  */
-export function continuePage(action: keyof typeof CONTINUE_TEXT, continueTo: string): Response {
+export function continuePage(action: keyof typeof CONTINUE_TEXT, continueTo: string, home = '/'): Response {
   const headers = baseHeaders([]);
   headers.set('content-type', 'text/html; charset=utf-8');
   headers.set('x-frame-options', 'DENY');
@@ -76,7 +76,7 @@ export function continuePage(action: keyof typeof CONTINUE_TEXT, continueTo: str
   const text = CONTINUE_TEXT[action];
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${text.title}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2937}a{color:#4f46e5}</style></head>
-<body><h1>${text.title}</h1><p>${text.body} Nothing has changed yet.</p><p><a id="authkit-continue" href="${escapeHtml(continueTo)}">${text.button}</a></p><p><a href="/">Cancel</a></p></body></html>`;
+<body><h1>${text.title}</h1><p>${text.body} Nothing has changed yet.</p><p><a id="authkit-continue" href="${escapeHtml(continueTo)}">${text.button}</a></p><p><a href="${escapeHtml(home)}">Cancel</a></p></body></html>`;
   return new Response(body, { status: 200, headers });
 }
 

@@ -2,6 +2,7 @@
 // Server actions are public HTTP endpoints (SECURITY.md §8): only these four live here, each
 // takes untrusted input, and none returns a token.
 import { redirect } from 'next/navigation';
+import { homePath } from '../core/config.js';
 import { safeReturnTo } from '../core/return-to.js';
 import { toClientAuth, type ClientAuth } from '../core/client-auth.js';
 import { readStepUpParams, type StepUpOptions } from '../core/step-up-params.js';
@@ -17,7 +18,7 @@ import { currentPath, requestCookieHeader, sessionWritable, trySetCookies } from
 export async function stepUp(input?: FormData | StepUpOptions): Promise<never> {
   const kit = getAuthKit();
   const options = readStepUpParams(input);
-  const returnTo = options.returnTo ?? (await currentPath());
+  const returnTo = options.returnTo ?? (await currentPath(undefined, homePath(kit.config)));
   const cookieHeader = await requestCookieHeader();
   const { auth, cookies: refreshed } = await kit.resolveSession(cookieHeader, 'expired');
   const { url, cookies } = auth
@@ -32,7 +33,7 @@ export async function stepUp(input?: FormData | StepUpOptions): Promise<never> {
 export async function signIn(input?: FormData | { returnTo?: string }): Promise<never> {
   const kit = getAuthKit();
   const raw = input instanceof FormData ? input.get('returnTo') : input?.returnTo;
-  const returnTo = typeof raw === 'string' && raw ? safeReturnTo(raw) : await currentPath();
+  const returnTo = typeof raw === 'string' && raw ? safeReturnTo(raw, homePath(kit.config)) : await currentPath(undefined, homePath(kit.config));
   const { url, cookies } = await kit.authorize({ kind: 'sign-in', returnTo }, await requestCookieHeader());
   if (!(await trySetCookies(cookies))) redirect(kit.authRoutePath('sign-in', { returnTo }));
   redirect(url);
@@ -42,7 +43,7 @@ export async function signIn(input?: FormData | { returnTo?: string }): Promise<
 export async function signOut(input?: FormData | { returnTo?: string }): Promise<never> {
   const kit = getAuthKit();
   const raw = input instanceof FormData ? input.get('returnTo') : input?.returnTo;
-  const returnTo = safeReturnTo(typeof raw === 'string' ? raw : '/');
+  const returnTo = safeReturnTo(typeof raw === 'string' ? raw : undefined, homePath(kit.config));
   const { url, cookies } = await kit.signOutUrl(await requestCookieHeader(), returnTo);
   // Ending the provider session while our cookie stays would leave the user signed in here.
   if (!(await trySetCookies(cookies))) redirect(kit.authRoutePath('sign-out', { returnTo }));

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { signedOutChallenge, stepUpChallenge } from '../core/challenge.js';
 import { evaluateStepUp } from '../core/step-up.js';
 import type { AuthInfo, StepUpRequirement, StepUpResult } from '../core/types.js';
+import { homePath } from '../core/config.js';
 import { getAuthKit } from './instance.js';
 import { currentPath, isServerAction, requestCookieHeader, trySetCookies } from './request-context.js';
 import { getSession, withAuth } from './with-auth.js';
@@ -16,7 +17,7 @@ export async function requireStepUp(requirement: StepUpRequirement, options: { r
   const auth = await withAuth({ ensureSignedIn: true, ...options });
   const kit = getAuthKit();
   if (evaluateStepUp(auth, requirement, undefined, kit.config).satisfied) return auth;
-  const returnTo = await currentPath(options.returnTo);
+  const returnTo = await currentPath(options.returnTo, homePath(kit.config));
   if (await isServerAction()) {
     const { url, cookies } = await kit.authorize({ kind: 'step-up', current: auth, ...requirement, returnTo }, await requestCookieHeader());
     if (await trySetCookies(cookies)) redirect(url);

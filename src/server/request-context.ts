@@ -33,24 +33,25 @@ export async function isServerAction(): Promise<boolean> {
 
 /**
  * The path to come back to. Server components cannot see their URL, so: an explicit value, else
- * the path our middleware forwarded, else (server actions) the page the action was posted from.
+ * the path our middleware forwarded, else (server actions) the page the action was posted from,
+ * else `home` (the app's root under its base path).
  */
-export async function currentPath(explicit?: string): Promise<string> {
-  if (explicit) return safeReturnTo(explicit);
+export async function currentPath(explicit?: string, home = '/'): Promise<string> {
+  if (explicit) return safeReturnTo(explicit, home);
   const h = await headers();
   const forwarded = h.get(PATH_HEADER);
-  if (forwarded) return safeReturnTo(forwarded);
+  if (forwarded) return safeReturnTo(forwarded, home);
   const referer = h.get('referer');
   const host = h.get('x-forwarded-host') ?? h.get('host');
   if (actionRequest(h) && referer && host) {
     try {
       const url = new URL(referer);
-      if (url.host === host) return safeReturnTo(`${url.pathname}${url.search}`);
+      if (url.host === host) return safeReturnTo(`${url.pathname}${url.search}`, home);
     } catch {
       // fall through
     }
   }
-  return '/';
+  return home;
 }
 
 /**

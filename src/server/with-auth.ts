@@ -2,6 +2,7 @@ import 'server-only';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import type { AuthInfo, NoAuthInfo } from '../core/types.js';
+import { homePath } from '../core/config.js';
 import { getAuthKit } from './instance.js';
 import { currentPath, requestCookieHeader, sessionWritable, trySetCookies } from './request-context.js';
 
@@ -39,10 +40,10 @@ export async function withAuth(options: WithAuthOptions = {}): Promise<AuthInfo 
   const kit = getAuthKit();
   if (needsRefresh) {
     // The refresh route rotates the token, writes the cookie and sends the browser straight back.
-    redirect(kit.authRoutePath('refresh', { returnTo: await currentPath(options.returnTo) }));
+    redirect(kit.authRoutePath('refresh', { returnTo: await currentPath(options.returnTo, homePath(kit.config)) }));
   }
   if (options.ensureSignedIn) {
-    redirect(kit.authRoutePath('sign-in', { returnTo: await currentPath(options.returnTo) }));
+    redirect(kit.authRoutePath('sign-in', { returnTo: await currentPath(options.returnTo, homePath(kit.config)) }));
   }
   return { user: null };
 }
@@ -54,5 +55,5 @@ export async function getSession(): Promise<AuthInfo | null> {
 
 /** The URL of the sign-in route (it seals the PKCE transaction when visited, not now). */
 export async function getSignInUrl(options: { returnTo?: string } = {}): Promise<string> {
-  return getAuthKit().authRoutePath('sign-in', { returnTo: options.returnTo ?? '/' });
+  return getAuthKit().authRoutePath('sign-in', options.returnTo ? { returnTo: options.returnTo } : {});
 }

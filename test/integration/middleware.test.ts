@@ -172,3 +172,66 @@ describe('authkitMiddleware: every policy applies, flows start only from this si
     expect((await mw(navigation('/account', 'same-origin'))).status).toBe(302);
   });
 });
+
+describe('authkitMiddleware under basePath and trailingSlash', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ idp: { accessTokenTtl: 2, redirectUri: [`${APP}/callback`, `${APP}/app/callback`] }, kit: { clockTolerance: 0 } });
+  });
+  afterEach(() => h.close());
+
+  const options = (redirectUri: string, extra: Record<string, unknown> = {}) => ({
+    clientId: h.idp.clientId,
+    apiKey: h.idp.apiKey,
+    redirectUri,
+    cookiePassword: 'test-password-that-is-at-least-32-chars',
+    apiUrl: h.idp.url,
+    clockTolerance: 0,
+    env: {},
+    ...extra,
+  });
+  const navigate = (path: string, nextConfig: { basePath?: string; trailingSlash?: boolean }) =>
+    new NextRequest(new URL(path, APP), { headers: { cookie: h.app.header(), 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, nextConfig });
+
+  it('basePath: sign-in comes back to the page under the base path, not a 404 at the root', async () => {
+    const config = options(`${APP}/app/callback`, { basePath: '/app' });
+    const kit = h.newKit(config);
+    const mw = authkitMiddleware({ config, middlewareAuth: { enabled: true } });
+    const start = await mw(navigate('/app/reports?q=1', { basePath: '/app' }));
+    expect(start.status).toBe(302);
+    expect(new URL(start.headers.get('location')!).searchParams.get('redirect_uri')).toBe(`${APP}/app/callback`);
+    const done = await kit.handleCallback(await h.throughIdp(start, {}));
+    expect(done.headers.get('location')).toBe('/app/reports?q=1');
+    // A forged returnTo lands on the app's root, under its base path.
+    h.app.store(done);
+    const forged = await kit.handleAuthRoute(h.request('/app/callback?authkit=refresh&returnTo=%2F%2Fevil.example'));
+    expect(forged.headers.get('location')).toBe('/app');
+    expect(kit.authRoutePath('sign-in')).toBe('/app/callback?authkit=sign-in&returnTo=%2Fapp');
+  });
+
+  it('basePath: the proxy recognises its own auth route and does not refresh there', async () => {
+    await h.signIn();
+    await sleep(2100);
+    const mw = authkitMiddleware({ config: options(`${APP}/app/callback`, { basePath: '/app' }) });
+    const res = await mw(navigate('/app/callback?code=x&state=y', { basePath: '/app' }));
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(h.idp.stats().refreshes).toBe(0);
+    // Elsewhere under the base path it does refresh, and tells the page its full path.
+    const page = await mw(navigate('/app/reports', { basePath: '/app' }));
+    expect(h.idp.stats().refreshes).toBe(1);
+    expect(page.headers.get('x-middleware-request-x-authkit-path')).toBe('/app/reports');
+  });
+
+  it('trailingSlash: /callback/ is the auth route, and a policy covers /account/', async () => {
+    await h.signIn({ email: 'bob@example.com' });
+    await sleep(2100);
+    const mw = authkitMiddleware({ config: options(`${APP}/callback`), stepUp: { '/account/:path*': { mfa: true } } });
+    const callback = await mw(navigate('/callback/?code=x&state=y', { trailingSlash: true }));
+    expect(callback.headers.getSetCookie()).toEqual([]);
+    expect(h.idp.stats().refreshes).toBe(0);
+    const account = await mw(navigate('/account/', { trailingSlash: true }));
+    expect(account.status).toBe(302);
+    const done = await h.kit.handleCallback(await h.throughIdp(account, { amr: ['pwd', 'mfa'] }));
+    expect(done.headers.get('location')).toBe('/account/');
+  });
+});

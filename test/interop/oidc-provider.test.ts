@@ -215,7 +215,8 @@ describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_ti
       body: new URLSearchParams({ xsrf, logout: 'yes' }),
     });
     h.opJar.store(confirmed);
-    expect(confirmed.headers.get('location')).toBe(`${APP}/`);
+    // RP-Initiated Logout 1.0 §3: the OP echoes the `state` we sent back to post_logout_redirect_uri.
+    expect(confirmed.headers.get('location')).toBe(`${APP}/?state=${logout.searchParams.get('state')}`);
 
     // The OP session is gone: signing in again needs a login, not silent SSO.
     await h.signIn();

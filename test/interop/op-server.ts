@@ -12,6 +12,8 @@ import { PAPE_MULTI_FACTOR } from '../../src/index.js';
 export const APP = 'http://localhost:3000';
 export const RESOURCE = 'https://api.stepup.test';
 export const PASSWORD_ACR = 'urn:example:loa:pwd';
+/** The `acr` an `acr-only` OP reports for (and accepts in `acr_values` as a request for) an MFA login. */
+export const MFA_ACR = 'urn:example:mfa';
 
 export interface OpAccount {
   sub: string;
@@ -40,6 +42,17 @@ export interface OpOptions {
   accessTokenTtl?: number;
   /** Publish an unrelated key at the JWKS endpoint (plays a token-signing key the RP must not trust). */
   foreignJwks?: boolean;
+  /**
+   * How the OP reports MFA, as real providers do:
+   * - `rfc8176` (default): `amr` `['pwd', 'otp', 'mfa']` / `['pwd']`, `acr` the PAPE policy / `PASSWORD_ACR`;
+   * - `own-names`: its own `amr` names, `['password', 'otp']` / `['password']`, and no `acr`;
+   * - `acr-only`: no `amr` at all, `acr` `acr.mfa` / `acr.password` (Keycloak's `'2'` / `'1'`, Okta's URNs…).
+   */
+  mfaStyle?: 'rfc8176' | 'own-names' | 'acr-only';
+  /** The `acr` values of an `acr-only` OP. Default `{ mfa: MFA_ACR, password: PASSWORD_ACR }`. */
+  acr?: { mfa: string; password: string };
+  /** Refuse RP-initiated logout that carries no `state` (some OPs only return the browser with one). */
+  logoutRequiresState?: boolean;
 }
 
 export interface TestOp {
@@ -52,6 +65,8 @@ export interface TestOp {
   /** Token endpoint outcomes, e.g. `{ 'refresh_token:ok': 1, 'refresh_token:error': 1 }`. */
   tokenRequests: () => Record<string, number>;
   nextLogin(login: OpLogin): void;
+  /** From now on, publish (or stop publishing) the unrelated key instead of the OP's own. */
+  setForeignJwks(on: boolean): void;
   /** Signs arbitrary claims with the OP's own key (issuer and a 5-minute expiry preset). */
   sign(claims: JWTPayload): Promise<string>;
   close(): Promise<void>;
@@ -68,6 +83,8 @@ export async function startOp(options: OpOptions): Promise<TestOp> {
   const queue: OpLogin[] = [];
   const interactions: TestOp['interactions'] = [];
   const tokenRequests: Record<string, number> = {};
+  const style = options.mfaStyle ?? 'rfc8176';
+  const acrs = options.acr ?? { mfa: MFA_ACR, password: PASSWORD_ACR };
 
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,7 +104,7 @@ export async function startOp(options: OpOptions): Promise<TestOp> {
     ],
     jwks: { keys: [jwk] },
     cookies: { keys: ['op-cookie-key-for-tests-only'] },
-    acrValues: [PAPE_MULTI_FACTOR, PASSWORD_ACR],
+    acrValues: [...new Set([PAPE_MULTI_FACTOR, PASSWORD_ACR, ...(style === 'acr-only' ? [acrs.mfa, acrs.password] : [])])],
     claims: {
       acr: null,
       amr: null,
@@ -135,7 +152,8 @@ export async function startOp(options: OpOptions): Promise<TestOp> {
       if (options.claimsIn !== 'access-token') return undefined;
       const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
       if (!source) return undefined;
-      return { amr: source.amr, auth_time: source.authTime, sid: source.sid ?? source.sessionUid };
+      // RFC 9068 §2.2.1: JWT access tokens may carry the authentication's acr/amr/auth_time.
+      return { acr: source.acr, amr: source.amr, auth_time: source.authTime, sid: source.sid ?? source.sessionUid };
     },
     ttl: { AccessToken: ttl, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 86_400, Grant: 86_400, Session: 86_400, Interaction: 600 },
   });
@@ -158,14 +176,20 @@ export async function startOp(options: OpOptions): Promise<TestOp> {
 
     const result: Record<string, unknown> = { consent: { grantId } };
     if (details.prompt.name === 'login') {
-      const wantsMfa = String(params.acr_values ?? '').split(' ').includes(PAPE_MULTI_FACTOR);
-      result.login = {
-        accountId,
-        amr: scripted.amr ?? (wantsMfa ? ['pwd', 'otp', 'mfa'] : ['pwd']),
-        acr: scripted.acr ?? (wantsMfa ? PAPE_MULTI_FACTOR : PASSWORD_ACR),
-        ts: scripted.ts ?? now(),
-        remember: true,
-      };
+      const requested = String(params.acr_values ?? '').split(' ');
+      const wantsMfa = requested.includes(PAPE_MULTI_FACTOR) || (style === 'acr-only' && requested.includes(acrs.mfa));
+      const login: Record<string, unknown> = { accountId, ts: scripted.ts ?? now(), remember: true };
+      if (style === 'rfc8176') {
+        login.amr = scripted.amr ?? (wantsMfa ? ['pwd', 'otp', 'mfa'] : ['pwd']);
+        login.acr = scripted.acr ?? (wantsMfa ? PAPE_MULTI_FACTOR : PASSWORD_ACR);
+      } else if (style === 'own-names') {
+        login.amr = scripted.amr ?? (wantsMfa ? ['password', 'otp'] : ['password']);
+        if (scripted.acr) login.acr = scripted.acr;
+      } else {
+        if (scripted.amr) login.amr = scripted.amr;
+        login.acr = scripted.acr ?? (wantsMfa ? acrs.mfa : acrs.password);
+      }
+      result.login = login;
     }
     await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   }
@@ -177,12 +201,17 @@ export async function startOp(options: OpOptions): Promise<TestOp> {
   provider.on('grant.success', count('ok'));
   provider.on('grant.error', count('error'));
 
-  const foreign = options.foreignJwks ? { ...(await exportJWK((await generateKeyPair('RS256', { extractable: true })).publicKey)), kid: jwk.kid, alg: 'RS256', use: 'sig' } : undefined;
+  const foreign = { ...(await exportJWK((await generateKeyPair('RS256', { extractable: true })).publicKey)), kid: jwk.kid, alg: 'RS256', use: 'sig' };
+  let foreignJwks = options.foreignJwks === true;
   const callback = provider.callback();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    if (foreign && path === '/jwks') {
+    if (foreignJwks && path === '/jwks') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [foreign] }));
+      return;
+    }
+    if (options.logoutRequiresState && req.method === 'GET' && path === '/session/end' && !new URL(req.url ?? '/', issuer).searchParams.get('state')) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'invalid_request', error_description: 'state is required' }));
       return;
     }
     if (path.startsWith('/interaction/')) {
@@ -203,6 +232,7 @@ export async function startOp(options: OpOptions): Promise<TestOp> {
     interactions,
     tokenRequests: () => ({ ...tokenRequests }),
     nextLogin: (login) => void queue.push(login),
+    setForeignJwks: (on) => void (foreignJwks = on),
     sign: (claims) =>
       new SignJWT({ iss: issuer, iat: now(), exp: now() + 300, ...claims }).setProtectedHeader({ alg: 'RS256', kid: jwk.kid }).sign(privateKey),
     close: () =>

@@ -50,13 +50,73 @@ export function toOidcUser(claims: Claims, previous?: User): User {
 }
 
 /**
+ * What counts as MFA at this provider (`oidc({ mfa })`), ready to apply to verified claims.
+ * `aliases` has no prototype, so a provider's `amr` value `constructor` or `__proto__` maps to nothing.
+ */
+export interface MfaRules {
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly acr: ReadonlySet<string>;
+}
+
+/** Compiles `oidc({ mfa })`; `undefined` when there is nothing to apply. Throws a `TypeError` on a malformed option. */
+export function compileMfaRules(mfa: { amr?: Record<string, string>; acr?: readonly string[] | string } | undefined): MfaRules | undefined {
+  if (mfa === undefined) return undefined;
+  const aliases: Record<string, string> = Object.create(null);
+  for (const [name, value] of Object.entries(mfa.amr ?? {})) {
+    if (typeof value !== 'string' || value === '') throw new TypeError(`oidc({ mfa: { amr } }): the value for "${name}" must be a non-empty RFC 8176 method, e.g. 'pwd' or 'otp'.`);
+    aliases[name] = value;
+  }
+  // A lone string is one value: never let `'gold'.includes('g')` style matching in.
+  const list = typeof mfa.acr === 'string' ? [mfa.acr] : (mfa.acr ?? []);
+  if (!Array.isArray(list) || !list.every((v) => typeof v === 'string' && v !== '')) {
+    throw new TypeError('oidc({ mfa: { acr } }) must be a list of non-empty acr values, e.g. [\'urn:example:mfa\'].');
+  }
+  if (Object.keys(aliases).length === 0 && list.length === 0) return undefined;
+  return Object.freeze({ aliases: Object.freeze(aliases), acr: new Set(list) });
+}
+
+/**
+ * The `amr` of one verified token under the app's MFA rules (SECURITY.md §2, §3):
+ * - a string array is mapped name by name (`password` → `pwd`); unknown names are kept, duplicates dropped;
+ * - an `acr` the app listed adds `mfa` (an absent `amr` becomes `['mfa']`);
+ * - anything that is not a string array is returned untouched, so it still fails closed.
+ * Call it only on claims whose signature was verified: this is what makes a provider's `acr` count.
+ */
+export function applyMfaRules(amr: unknown, acr: unknown, rules: MfaRules | undefined): unknown {
+  if (!rules) return amr;
+  const valid = Array.isArray(amr) && amr.every((v) => typeof v === 'string');
+  if (amr !== undefined && !valid) return amr;
+  const out: string[] = [];
+  for (const name of (amr as string[] | undefined) ?? []) {
+    const mapped = rules.aliases[name] ?? name;
+    if (!out.includes(mapped)) out.push(mapped);
+  }
+  if (typeof acr === 'string' && rules.acr.has(acr) && !out.includes('mfa')) out.push('mfa');
+  return amr === undefined && out.length === 0 ? undefined : out;
+}
+
+/** The claims of a verified access token with `amr` under the app's MFA rules; every other claim as it came. */
+export function withMfaRules<T extends Record<string, unknown>>(payload: T, rules: MfaRules | undefined): T {
+  if (!rules) return payload;
+  const amr = applyMfaRules(payload.amr, payload.acr, rules);
+  if (amr === payload.amr) return payload;
+  const out: Record<string, unknown> = { ...payload };
+  if (amr === undefined) delete out.amr;
+  else out.amr = amr;
+  return out as T;
+}
+
+/**
  * The `amr`/`auth_time`/`sid` of a verified ID token, over the ones kept from before: a refreshed
  * ID token describes the original authentication but often omits them (Auth0 drops `amr`).
+ * With MFA rules, `amr` is kept already mapped (`applyMfaRules`); a refreshed ID token that
+ * carries an `acr` the rules judge is authoritative for it, even without an `amr` of its own.
  */
-export function idClaimsOf(claims: Claims, previous?: Session['idClaims']): IdClaims | undefined {
+export function idClaimsOf(claims: Claims, previous?: Session['idClaims'], rules?: MfaRules): IdClaims | undefined {
   const before = previous as IdClaims | undefined;
   const out: IdClaims = {};
-  const amr = claims.amr ?? before?.amr;
+  const ownAmr = claims.amr !== undefined || (rules !== undefined && rules.acr.size > 0 && claims.acr !== undefined);
+  const amr = ownAmr ? applyMfaRules(claims.amr, claims.acr, rules) : before?.amr;
   const authTime = claims.auth_time ?? before?.auth_time;
   const sid = claims.sid ?? before?.sid;
   if (amr !== undefined) out.amr = amr;

@@ -7,7 +7,8 @@ import type { ResolvedConfig } from '../config.js';
 import { ProviderError } from '../errors.js';
 import type { Session, User } from '../types.js';
 import { createAccessTokenVerifier, remoteKeys, type AccessTokenVerifier, type VerifyResult } from '../verify.js';
-import { idClaimsOf, toOidcUser, toProviderError, toRefreshError } from './oidc-claims.js';
+import { compileMfaRules, idClaimsOf, toOidcUser, toProviderError, toRefreshError, withMfaRules } from './oidc-claims.js';
+import type { MfaRules } from './oidc-claims.js';
 import type { AuthorizeParams, ExchangeParams, Provider, ProviderFactory, TokenSet } from './types.js';
 
 /** `oidc({...})`: any OpenID Connect provider, found by discovery. Every field falls back to env. */
@@ -33,8 +34,19 @@ export interface OidcOptions {
   accessTokenIssuers?: string[];
   /** The access-token claim holding the ID token's `sub`. Default `sub` (Okta's custom servers: `uid`). */
   subjectClaim?: string;
-  /** `acr_values` sent when MFA is requested. Default `mfaAcrValues` / the PAPE multi-factor policy. */
+  /**
+   * `acr_values` sent when a step-up needs MFA (space-separated). Default: `mfa.acr`, else the
+   * top-level `mfaAcrValues`, else the PAPE multi-factor policy.
+   */
   mfaAcrValues?: string;
+  /** What counts as MFA at this provider, for providers that do not speak RFC 8176 `amr`. See {@link OidcMfaOptions}. */
+  mfa?: OidcMfaOptions;
+  /**
+   * Also send `prompt=login` on every step-up, for providers that do not treat `max_age=0` as a
+   * forced login (Entra ID documents `prompt=login`, not `max_age`). The callback still judges the
+   * returned `auth_time`, as always. Sign-in is unaffected.
+   */
+  stepUpPrompt?: 'login';
   /** Extra authorize parameters, e.g. `{ audience: 'https://api.example.com' }` for Auth0. Never overrides the SDK's own. */
   authorizationParams?: Record<string, string>;
   /** Send the browser to the provider's `end_session_endpoint` on sign-out (default true). */
@@ -43,6 +55,30 @@ export interface OidcOptions {
   timeout?: number;
   /** Allow plain-http provider URLs beyond loopback (local containers only; never in production). */
   allowInsecureRequests?: boolean;
+}
+
+/**
+ * What counts as MFA at an OpenID provider. Applied only to claims of a token whose signature was
+ * verified (the access token, or the ID token at the callback), before `AuthInfo.amr` is built, so
+ * the step-up callback, `evaluateStepUp`, the guards, the proxy and `useAuth()` all see the same `amr`.
+ *
+ * ```ts
+ * oidc({ mfa: { amr: { password: 'pwd', otp: 'otp', webauthn: 'hwk' }, acr: ['urn:example:mfa'] } })
+ * ```
+ */
+export interface OidcMfaOptions {
+  /**
+   * The provider's `amr` names → RFC 8176 values, e.g. `{ password: 'pwd', totp: 'otp', webauthn: 'hwk' }`.
+   * Names not listed are kept as they are. `hasMfa` then needs `mfa` or two factor classes.
+   */
+  amr?: Record<string, string>;
+  /**
+   * `acr` values that mean a multi-factor authentication, e.g. `['urn:okta:loa:2fa:any']` or
+   * Keycloak's `['gold']`/`['2']`. A verified token with one of them gets `mfa` added to its `amr`.
+   * Exact, case-sensitive match; any other `acr` adds nothing. Also sent as `acr_values` on an MFA
+   * step-up unless `mfaAcrValues` is set on `oidc({...})`.
+   */
+  acr?: string[];
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -65,12 +101,16 @@ export function oidc(options: OidcOptions = {}): ProviderFactory {
   if (options.issuer !== undefined) settings.issuer = options.issuer;
   if (options.clientId !== undefined) settings.clientId = options.clientId;
   if (options.clientSecret !== undefined) settings.apiKey = options.clientSecret;
-  if (options.mfaAcrValues !== undefined) settings.mfaAcrValues = options.mfaAcrValues;
-  const factory = (config: ResolvedConfig): Provider => createOidcProvider(config, options);
+  const mfa = compileMfaRules(options.mfa);
+  // Precedence: oidc({ mfaAcrValues }) > oidc({ mfa: { acr } }) > createAuthKit({ mfaAcrValues }) > PAPE.
+  // Through `settings` it also reaches `config.mfaAcrValues`, which the RFC 9470 challenge advertises.
+  const acrValues = options.mfaAcrValues ?? (mfa && mfa.acr.size > 0 ? [...mfa.acr].join(' ') : undefined);
+  if (acrValues !== undefined) settings.mfaAcrValues = acrValues;
+  const factory = (config: ResolvedConfig): Provider => createOidcProvider(config, options, mfa, acrValues);
   return Object.assign(factory, { kind: 'oidc' as const, settings });
 }
 
-function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provider {
+function createOidcProvider(config: ResolvedConfig, options: OidcOptions, mfa: MfaRules | undefined, mfaAcrValues: string | undefined): Provider {
   if (!config.issuer) throw new ProviderError('The OpenID provider needs an issuer: set AUTH_ISSUER or oidc({ issuer }).', { transient: false });
   const issuer = new URL(config.issuer);
   const clientId = config.clientId;
@@ -140,9 +180,11 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
   function normalise(payload: JWTPayload): JWTPayload | null {
     const c = payload as Record<string, unknown>;
     if (!PARTY_CLAIMS.every((claim) => c[claim] === undefined || c[claim] === clientId)) return null;
-    if (subjectClaim === 'sub') return payload;
+    // Only here, on a payload whose signature verified, may `acr` or an `amr` alias mean MFA.
+    const mapped = withMfaRules(payload as Record<string, unknown>, mfa) as JWTPayload;
+    if (subjectClaim === 'sub') return mapped;
     const sub = c[subjectClaim];
-    return typeof sub === 'string' && sub !== '' ? { ...payload, sub } : null;
+    return typeof sub === 'string' && sub !== '' ? { ...mapped, sub } : null;
   }
 
   /** Signature of an ID token oauth4webapi already validated (it checks claims, not signatures). */
@@ -197,9 +239,10 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
       q.set('code_challenge_method', 'S256');
       if (p.nonce) q.set('nonce', p.nonce);
       if (p.maxAge !== undefined) q.set('max_age', String(Math.max(0, Math.floor(p.maxAge))));
-      if (p.mfa) q.set('acr_values', options.mfaAcrValues ?? config.mfaAcrValues);
+      if (p.mfa) q.set('acr_values', mfaAcrValues ?? config.mfaAcrValues);
       if (p.loginHint) q.set('login_hint', p.loginHint);
       if (resource) q.set('resource', resource);
+      if (p.maxAge !== undefined && options.stepUpPrompt === 'login') q.set('prompt', 'login');
       // Initiating User Registration via OpenID Connect 1.0.
       if (p.screenHint === 'sign-up' && Array.isArray(as.prompt_values_supported) && as.prompt_values_supported.includes('create')) q.set('prompt', 'create');
       return url;
@@ -227,6 +270,7 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
         throw toProviderError(error, 'authorization_code grant');
       }
       const claims = oauth.getValidatedIdTokenClaims(result)!;
+      // Nothing of the ID token (its `acr` least of all) is used before its signature verifies.
       await checkIdTokenSignature(keys, result.id_token as string);
       checkAccessTokenShape(result.access_token);
       let profile: Record<string, unknown> = claims;
@@ -235,7 +279,7 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
         if (info) profile = { ...info, ...claims };
       }
       const tokens: TokenSet = { accessToken: result.access_token, refreshToken: result.refresh_token ?? '', user: toOidcUser(profile) };
-      const idClaims = idClaimsOf(claims);
+      const idClaims = idClaimsOf(claims, undefined, mfa);
       if (idClaims) tokens.idClaims = idClaims;
       if (options.endSession !== false && result.id_token) tokens.idToken = result.id_token;
       return tokens;
@@ -261,7 +305,7 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
         // OIDC Core 12.2: a refreshed ID token is for the same End-User.
         if (claims.sub !== previous.user.id) throw new ProviderError('The refreshed ID token is for a different user.', { transient: false });
         user = toOidcUser(claims, previous.user);
-        idClaims = idClaimsOf(claims, previous.idClaims);
+        idClaims = idClaimsOf(claims, previous.idClaims, mfa);
       }
       // Providers that do not rotate keep answering without a new refresh token.
       const tokens: TokenSet = { accessToken: result.access_token, refreshToken: result.refresh_token ?? refreshToken, user };
@@ -293,11 +337,14 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions): Provi
         return null; // sign out locally; the provider is unreachable
       }
       if (!as.end_session_endpoint) return null;
-      // RP-Initiated Logout 1.0; some OPs (Okta) refuse it without id_token_hint.
+      // RP-Initiated Logout 1.0; some OPs (Okta) refuse it without id_token_hint, and some only
+      // return the browser to post_logout_redirect_uri when a `state` comes with it (fresh per logout;
+      // the OP echoes it back, nothing here depends on it).
       const url = new URL(as.end_session_endpoint);
       if (idToken) url.searchParams.set('id_token_hint', idToken);
       url.searchParams.set('client_id', clientId);
       url.searchParams.set('post_logout_redirect_uri', returnTo);
+      url.searchParams.set('state', oauth.generateRandomState());
       return url;
     },
   };
