@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import { hasMfa, signIn, stepUp, withAuth } from 'authkit-stepup/server';
+import { hasMfa } from 'authkit-stepup';
+import { signIn, stepUp, withAuth } from 'authkit-stepup/server';
 import { ago, amrLabel, isoTime } from '@/lib/format';
 
 export default async function Home() {

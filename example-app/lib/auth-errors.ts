@@ -1,5 +1,10 @@
-/** The callback's rejection codes (stable `AuthKitError` codes), in plain words. */
-export const AUTH_ERROR_TEXT: Record<string, { title: string; body: string }> = {
+import type { CallbackErrorCode, ProviderErrorCode } from 'authkit-stepup';
+
+/**
+ * The callback's rejection codes in plain words. Typed against the SDK's unions: a code added to
+ * the SDK fails this app's build until it has its own text.
+ */
+export const AUTH_ERROR_TEXT: Record<CallbackErrorCode | ProviderErrorCode, { title: string; body: string }> = {
   step_up_mfa_missing: {
     title: 'This page needs two-factor authentication',
     body: 'You signed in with a password only. This section of Acme Console needs a second factor (an authenticator app). Set one up with your identity provider, or ask an admin, then try again. Your session is unchanged.',
@@ -44,6 +49,14 @@ export const AUTH_ERROR_TEXT: Record<string, { title: string; body: string }> = 
     title: 'The identity provider sent a token we could not trust',
     body: 'Its signature, issuer, audience or expiry did not check out, so we did not sign you in. Try again; if it keeps happening, contact support.',
   },
+  session_too_large: {
+    title: 'Your account carries too much to fit in a browser session',
+    body: 'The identity provider put more roles, permissions or feature flags in your token than a browser cookie can carry. Your session is unchanged. Ask an admin to trim them, then try again.',
+  },
+  refresh_failed: {
+    title: 'Your session has ended',
+    body: 'The identity provider no longer accepts this session. Sign in again.',
+  },
   provider_unavailable: {
     title: 'The identity provider is unavailable',
     body: 'Your session is unchanged. Try again in a moment.',
@@ -52,7 +65,7 @@ export const AUTH_ERROR_TEXT: Record<string, { title: string; body: string }> = 
 
 export function describeAuthError(code: string | undefined): { title: string; body: string } {
   return (
-    (code && AUTH_ERROR_TEXT[code]) || {
+    (code && Object.hasOwn(AUTH_ERROR_TEXT, code) ? AUTH_ERROR_TEXT[code as keyof typeof AUTH_ERROR_TEXT] : undefined) || {
       title: 'Something went wrong while signing you in',
       body: 'Your session is unchanged. Start again from the home page.',
     }

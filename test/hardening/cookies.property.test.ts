@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { sealData } from 'iron-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookies } from '../../src/core/session-cookie.js';
-import type { AuthInfo, AuthKit, RefreshMode } from '../../src/index.js';
+import type { AuthInfo, AuthKit } from '../../src/index.js';
+import type { RefreshMode } from '../../src/core/session-store.js';
 import { PASSWORD, startFakeWorkos, USER_ID, type FakeWorkos } from './support/fake-workos.js';
 import { runs } from './support/checks.js';
 

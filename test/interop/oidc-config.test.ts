@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createAuthKit, oidc, PAPE_MULTI_FACTOR, resolveConfig } from '../../src/index.js';
+import { ConfigError, createAuthKit, oidc, PAPE_MULTI_FACTOR } from '../../src/index.js';
+import { resolveConfig } from '../../src/core/config.js';
 
 // Which provider a configuration selects, and what it reads. No network: configuration and the
 // provider object are built lazily and offline.

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { checkStepUp, guardApiRoute, isStepUpRequired, requireStepUp, stepUpRequired } from '../../src/server/index.js';
+import { checkStepUp, guardApiRoute, requireStepUp, stepUpRequired } from '../../src/server/index.js';
+import { isStepUpRequired } from '../../src/client/index.js';
 import { APP } from '../helpers/flow.js';
 import { actionResponse, cookieWrites, expectRedirect, inAction, inRender, inRouteHandler, refusedWrites, responseCookies } from '../helpers/next-stubs.js';
 import { now, startServerApp, type ServerApp } from '../helpers/server-app.js';

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
-import { authAge, hasMfa, withAuth } from 'authkit-stepup/server';
+import { authAge, hasMfa } from 'authkit-stepup';
+import { withAuth } from 'authkit-stepup/server';
 import { amrLabel, isoTime } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Account' };

@@ -1,4 +1,5 @@
-import { hasMfa, signIn, stepUp, withAuth } from 'authkit-stepup/server';
+import { hasMfa } from 'authkit-stepup';
+import { signIn, stepUp, withAuth } from 'authkit-stepup/server';
 
 export default async function Home() {
   const auth = await withAuth();

@@ -1,4 +1,5 @@
-import { authAge, hasMfa, withAuth } from 'authkit-stepup/server';
+import { authAge, hasMfa } from 'authkit-stepup';
+import { withAuth } from 'authkit-stepup/server';
 
 /** Behind the middleware policy `'/account/:path*': { maxAge: 60, mfa: true }`. */
 export default async function AccountPage() {
