@@ -13,7 +13,7 @@ export { hasMfa, authAge, evaluateStepUp } from './core/step-up.js';
 export { safeReturnTo } from './core/return-to.js';
 export { workos } from './core/providers/workos.js';
 export { oidc } from './core/providers/oidc.js';
-export type { OidcOptions } from './core/providers/oidc.js';
+export type { OidcMfaOptions, OidcOptions } from './core/providers/oidc.js';
 export type { Provider, ProviderFactory, ProviderSettings, TokenSet, AuthorizeParams, ExchangeParams } from './core/providers/types.js';
 export type { RefreshStore } from './core/refresh-store.js';
 export { redisStore } from './core/stores/redis.js';

@@ -1,6 +1,5 @@
-import { StepUpError, type StepUpErrorCode } from './step-up-error.js';
-
 import type { PopupResult } from '../core/responses.js';
+import { StepUpError } from './step-up-error.js';
 
 const POLL_MS = 500;
 

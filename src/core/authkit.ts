@@ -1,7 +1,7 @@
 import { completeCallback, requirementOf, type CallbackOutcome, type StepUpEvent, type StepUpRejection } from './callback.js';
 import { homePath, resolveConfig, type AuthKitConfig, type ResolvedConfig } from './config.js';
 import { parseCookieHeader, serializeCookie } from './cookies.js';
-import { AuthKitError, ProviderError } from './errors.js';
+import type { AuthKitError } from './errors.js';
 import type { Provider, ProviderFactory } from './providers/types.js';
 import { oidc } from './providers/oidc.js';
 import { workos } from './providers/workos.js';
@@ -9,16 +9,15 @@ import { handleAuthRoute } from './auth-route.js';
 import { isCrossSite, isTopLevelNavigation } from './request-kind.js';
 import { continuePage, errorPage, notANavigation, popupPage, redirect, redirectStatus } from './responses.js';
 import { safeReturnTo } from './return-to.js';
-import { readSessionSeal, unsealSession } from './session-cookie.js';
 import type { RefreshStore } from './refresh-store.js';
 import { SessionStore, type RefreshMode, type Resolution } from './session-store.js';
-import { evaluateStepUp } from './step-up.js';
 import { withResume, type StepUpOptions } from './step-up-params.js';
-import { createTransaction, type NewTransaction } from './transaction.js';
-import type { AuthInfo, CookieToSet, StepUpRequirement } from './types.js';
-import { decodeJwt } from 'jose/jwt/decode';
+import type { AuthInfo, CookieToSet } from './types.js';
 
 export type { StepUpOptions } from './step-up-params.js';
+export type { AuthorizeOptions, SignInOptions } from './start-flow.js';
+import { startFlow, type AuthorizeOptions, type SignInOptions } from './start-flow.js';
+import { signOutUrl } from './sign-out.js';
 
 export interface AuthKitOptions extends AuthKitConfig {
   /** Identity provider; defaults to WorkOS. */
@@ -35,13 +34,6 @@ export interface AuthKitOptions extends AuthKitConfig {
    * provider (SECURITY.md §7). Without it, refresh is single-flight per process only.
    */
   refreshStore?: RefreshStore;
-}
-
-export interface SignInOptions {
-  returnTo?: string;
-  screenHint?: 'sign-in' | 'sign-up';
-  loginHint?: string;
-  organizationId?: string;
 }
 
 export interface CallbackHooks {
@@ -83,10 +75,6 @@ export interface AuthKit {
   runStepUpHooks(outcome: CallbackOutcome, hooks?: CallbackHooks): Promise<void>;
 }
 
-export type AuthorizeOptions =
-  | ({ kind: 'sign-in' } & SignInOptions)
-  | ({ kind: 'step-up'; current: AuthInfo } & StepUpOptions);
-
 function cookieHeaderOf(input: Request | string | null | undefined): string | null {
   if (input == null) return null;
   return typeof input === 'string' ? input : input.headers.get('cookie');
@@ -108,19 +96,6 @@ function refererPath(request: Request): string | undefined {
 function sameOriginUrl(request: Request): string {
   const url = new URL(request.url);
   return `${url.pathname}${url.search}`;
-}
-
-function stringOrUndefined(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** `sid` of a token we sealed ourselves (verified when sealed): decoding is enough. */
-function sessionIdOf(accessToken: string): string | undefined {
-  try {
-    return stringOrUndefined(decodeJwt(accessToken).sid);
-  } catch {
-    return undefined;
-  }
 }
 
 /** What a provider factory was given in code (`oidc({ issuer, clientId })`) wins over top-level options and env. */
@@ -158,41 +133,9 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       return ctx().store;
     },
 
-    async authorize(opts, cookieHeader) {
+    authorize(opts, cookieHeader) {
       const { config, provider } = ctx();
-      const returnTo = safeReturnTo(opts.returnTo, homePath(config));
-      let fields: NewTransaction;
-      let loginHint: string | undefined;
-      let organizationId: string | undefined;
-      if (opts.kind === 'step-up') {
-        const { current } = opts;
-        // Without a maxAge, "Confirm it's you" means now.
-        const requirement: StepUpRequirement = { maxAge: opts.maxAge ?? 0, ...(opts.mfa ? { mfa: true } : {}) };
-        if (evaluateStepUp(current, requirement, Date.now() / 1000, { clockTolerance: config.clockTolerance }).satisfied) return { url: withResume(returnTo, opts.resume), cookies: [] };
-        fields = { kind: 'step-up', returnTo, maxAge: requirement.maxAge!, sub: current.user.id, sid: current.sessionId };
-        if (opts.mfa) fields.mfa = true;
-        if (opts.popup) fields.popup = true;
-        if (opts.resume && !opts.popup) fields.resume = opts.resume;
-        if (current.authTime !== undefined) fields.previousAuthTime = current.authTime;
-        loginHint = current.user.email || undefined;
-        organizationId = current.organizationId;
-      } else {
-        fields = { kind: 'sign-in', returnTo };
-        loginHint = opts.loginHint;
-        organizationId = opts.organizationId;
-      }
-      const { transaction, codeChallenge, cookie, evicted } = await createTransaction(config, fields, parseCookieHeader(cookieHeader));
-      const url = await provider.authorizationUrl({
-        state: transaction.state,
-        codeChallenge,
-        nonce: transaction.nonce,
-        ...(transaction.kind === 'step-up' ? { maxAge: transaction.maxAge } : {}),
-        ...(transaction.kind === 'step-up' && transaction.mfa ? { mfa: true } : {}),
-        ...(loginHint ? { loginHint } : {}),
-        ...(organizationId ? { organizationId } : {}),
-        ...(opts.kind === 'sign-in' && opts.screenHint ? { screenHint: opts.screenHint } : {}),
-      });
-      return { url: url.href, cookies: [...evicted, cookie] };
+      return startFlow(config, provider, opts, cookieHeader);
     },
 
     async signIn(request, opts = {}) {
@@ -270,18 +213,9 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       return ctx().store.resolve(parseCookieHeader(cookieHeader), mode);
     },
 
-    async signOutUrl(cookieHeader, returnTo) {
+    signOutUrl(cookieHeader, returnTo) {
       const { config, provider, store } = ctx();
-      const cookies = parseCookieHeader(cookieHeader);
-      // SECURITY.md §15: the session id comes from the session we sealed (its token was verified
-      // then), so the provider session ends even when its keys cannot be fetched now.
-      const session = await unsealSession(readSessionSeal(cookies, config.cookieName) ?? '', config.cookiePassword);
-      const sessionId = session ? sessionIdOf(session.accessToken) ?? stringOrUndefined(session.idClaims?.sid) : undefined;
-      const path = safeReturnTo(returnTo, homePath(config));
-      const absolute = new URL(path, config.redirectUri.origin).href;
-      const idToken = provider.kind === 'oidc' ? session?.idToken : undefined;
-      const logout = await provider.logoutUrl({ ...(sessionId ? { sessionId } : {}), ...(idToken ? { idToken } : {}), returnTo: absolute });
-      return { url: logout?.href ?? path, cookies: store.clear(cookies) };
+      return signOutUrl(config, provider, store, cookieHeader, returnTo);
     },
 
     async signOut(request, opts = {}) {

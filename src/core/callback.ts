@@ -6,7 +6,7 @@ import { MAX_SESSION_SEAL } from './session-cookie.js';
 import { MAX_TOKEN_LENGTH } from './verify.js';
 import type { SessionStore } from './session-store.js';
 import { checkAuthTimeNotAhead, checkFreshness, checkMfa, checkSameUser, type RejectionDetail } from './callback-checks.js';
-import { requirementOf, stepUpEvent, type StepUpEvent } from './step-up-event.js';
+import { stepUpEvent, type StepUpEvent } from './step-up-event.js';
 import { deleteTransactionCookie, readTransaction, type Transaction } from './transaction.js';
 import type { AuthInfo, CookieToSet, StepUpRequirement } from './types.js';
 
