@@ -1,12 +1,19 @@
 // Section 2: 100 concurrent requests carrying the same expired access token.
 //
 //   node --import ./bench/lib/register-stubs.mjs bench/refresh-storm.mjs [--trials 3] [--concurrency 100] [--json]
+//   node --import ./bench/lib/register-stubs.mjs --import ./test/helpers/ts-register.mjs \
+//     bench/refresh-storm.mjs --instances 4 [--samples 8]     # + the storm over 4 processes, and the store's cost
 //
 // Ours: 100 concurrent `resolveSession(cookie, 'expired')` on one createAuthKit instance (one
 // process: what a Next server sees when a tab with many parallel fetches/RSC requests comes back
 // after the token expired). Counted at the provider: the dev IdP's refresh grants, successful or
 // rejected. Side by side, the same storm through @workos-inc/authkit-nextjs's `authkit()`
 // (updateSession, the function its proxy runs) on the same kind of cookie.
+//
+// `--instances N` (or a list, `2,4`) adds the storm spread over N separate OS processes, ours with
+// and without a shared Redis store beside authkit-nextjs (bench/lib/refresh-instances.mjs), and
+// what one coordinated refresh costs: no store vs Redis vs Upstash, the instance that waits, and
+// the cache-hit path's store calls (bench/lib/refresh-coordination.mjs).
 import { parseArgs } from 'node:util';
 import { APP, COOKIE_PASSWORD, dist, kitOptions, signIn, useDevIdpEnv } from './lib/harness.mjs';
 
@@ -14,11 +21,15 @@ const { values: args } = parseArgs({
   options: {
     trials: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '100' },
+    instances: { type: 'string', default: '' },
+    samples: { type: 'string', default: '8' },
     json: { type: 'boolean', default: false },
   },
 });
 const TRIALS = Number(args.trials);
 const N = Number(args.concurrency);
+const INSTANCES = args.instances ? args.instances.split(',').map((n) => Number(n.trim())) : [];
+for (const n of INSTANCES) if (!Number.isInteger(n) || n < 2) throw new Error(`--instances wants whole numbers of at least 2, got "${args.instances}"`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const { startDevIdp } = await dist('testing/index.js');
@@ -94,6 +105,14 @@ try {
   }
 
   const result = { trials: TRIALS, concurrency: N, ours, authkitNextjs: authkitNext };
+  if (INSTANCES.length > 0) {
+    const { redisStore, upstashStore } = await dist('index.js');
+    const { measureCoordination } = await import('./lib/refresh-coordination.mjs');
+    const { runInstanceStorms } = await import('./lib/refresh-instances.mjs');
+    result.coordination = await measureCoordination({ idp, createAuthKit, redisStore, upstashStore, samples: Number(args.samples) });
+    result.instances = [];
+    for (const n of INSTANCES) result.instances.push(await runInstanceStorms({ startDevIdp, createAuthKit, instances: n, trials: TRIALS, concurrency: N }));
+  }
   if (args.json) console.log(JSON.stringify(result));
   else console.dir(result, { depth: 4 });
 } finally {

@@ -4,7 +4,7 @@
 //
 //   npm run bench                      # everything (~4–5 min on a 2-core machine, builds included)
 //   npm run bench -- --quick           # shorter runs, for checking the harness (numbers are rough)
-//   npm run bench -- --only session,refresh,cookie,client,http
+//   npm run bench -- --only session,refresh,cookie,client,http   # rewrites only those sections of BENCHMARKS.md
 //   npm run bench -- --no-write        # print only, leave BENCHMARKS.md alone
 //   npm run bench -- --no-example      # skip the example app in the HTTP section
 //
@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { DIST, ROOT } from './lib/harness.mjs';
 import { machine } from './lib/machine.mjs';
 import { renderMarkdown, renderTable } from './lib/report.mjs';
+import { mergeMarkdown } from './lib/report-merge.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,7 +40,13 @@ const STUBS = ['--import', './bench/lib/register-stubs.mjs'];
 
 const SECTIONS = {
   session: { file: 'session-read.mjs', node: STUBS, args: quick ? ['--rounds', '3', '--batch-ms', '100'] : ['--rounds', '7', '--batch-ms', '200'] },
-  refresh: { file: 'refresh-storm.mjs', node: STUBS, args: quick ? ['--trials', '1'] : ['--trials', '3'] },
+  // The storm in one process, then over 4 processes (with and without a Redis store, beside
+  // authkit-nextjs) and what the store costs one refresh. ts-register: it drives test/helpers.
+  refresh: {
+    file: 'refresh-storm.mjs',
+    node: [...STUBS, '--import', './test/helpers/ts-register.mjs'],
+    args: quick ? ['--trials', '1', '--instances', '4', '--samples', '3'] : ['--trials', '3', '--instances', '4', '--samples', '8'],
+  },
   cookie: { file: 'cookie-size.mjs', node: STUBS, args: [] },
   client: { file: 'client-size.mjs', node: [], args: [] },
   http: {
@@ -80,10 +87,19 @@ function runNode(nodeArgs, script, scriptArgs) {
 }
 
 const RAW = join(tmpdir(), 'authkit-stepup-bench-results.json');
+const REPORT = join(ROOT, 'BENCHMARKS.md');
+/** A full run rewrites BENCHMARKS.md; a partial one (`--only`) replaces its own sections and target rows, if the file exists. */
+function writeReport(env, results, partial) {
+  if (!partial) writeFileSync(REPORT, renderMarkdown(env, results));
+  else if (existsSync(REPORT)) writeFileSync(REPORT, mergeMarkdown(readFileSync(REPORT, 'utf8'), env, results));
+  else return false;
+  return true;
+}
+
 if (args.render) {
   const { env, results } = JSON.parse(readFileSync(args.render === 'last' ? RAW : args.render, 'utf8'));
   console.log(renderTable(env, results));
-  if (write) writeFileSync(join(ROOT, 'BENCHMARKS.md'), renderMarkdown(env, results));
+  if (write && !env.quick) writeReport(env, results, !!env.only);
   process.exit(0);
 }
 
@@ -111,7 +127,7 @@ if (!process.env.BENCH_DIST) {
   }
 }
 
-const env = { machine: machine(), startedAt: startedAt.toISOString(), command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, quick, builds };
+const env = { machine: machine(), startedAt: startedAt.toISOString(), command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, quick, builds, ...(args.only ? { only: selected } : {}) };
 const results = {};
 const timings = {};
 for (const name of selected) {
@@ -133,10 +149,10 @@ env.loadavgEnd = machine().loadavg;
 writeFileSync(RAW, JSON.stringify({ env, results }));
 log(`raw results: ${RAW} (re-render with --render last)`);
 console.log(renderTable(env, results));
-if (write && !quick && !args.only) {
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), renderMarkdown(env, results));
-  log('wrote BENCHMARKS.md');
+if (write && !quick) {
+  if (writeReport(env, results, !!args.only)) log(args.only ? `updated BENCHMARKS.md: section(s) ${selected.join(', ')} and their targets; the rest kept` : 'wrote BENCHMARKS.md');
+  else log('BENCHMARKS.md left alone (a partial run needs an existing file to update)');
 } else if (write) {
-  log('BENCHMARKS.md left alone (partial or --quick run)');
+  log('BENCHMARKS.md left alone (--quick run)');
 }
 if (Object.values(results).some((r) => r.error)) process.exitCode = 1;

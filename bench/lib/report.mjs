@@ -1,4 +1,5 @@
 // Renders the benchmark results: a plain-text table for the terminal and BENCHMARKS.md.
+import { INSTANCE_CONFIGS, renderCoordination, renderInstances } from './report-refresh.mjs';
 import { fmtUs } from './stats.mjs';
 
 const x = (n, d = 1) => (Number.isFinite(n) ? `${n.toFixed(d)}×` : 'n/a');
@@ -58,6 +59,30 @@ export function verdicts(results) {
       pass,
       miss: pass ? '' : 'see section 2',
     });
+    for (const run of rf.instances ?? []) {
+      const trials = run.trials.map((t) => t.configs.redis);
+      const ok = trials.every((t) => t.providerCalls === 1 && t.signedIn === run.concurrency && t.deleted === 0);
+      out.push({
+        id: `refresh-instances-${run.instances}`,
+        target: `Many instances (#12): ${run.concurrency} concurrent requests with an expired token over ${run.instances} processes sharing a Redis \`refreshStore\`: exactly 1 refresh reaches the provider, all ${run.concurrency} signed in, no cookie deleted`,
+        measured: `provider calls ${trials.map((t) => t.providerCalls).join(', ')}; signed in ${trials.map((t) => t.signedIn).join(', ')}; deleted ${trials.map((t) => t.deleted).join(', ')} (per trial). Without a store: provider calls ${run.trials.map((t) => t.configs.noStore.providerCalls).join(', ')}, deleted ${run.trials.map((t) => t.configs.noStore.deleted).join(', ')}`,
+        pass: ok,
+        miss: ok ? '' : 'see section 2, "Across processes"',
+      });
+    }
+    const co = rf.coordination;
+    if (co) {
+      const hits = Object.values(co.cacheHit ?? {});
+      const waves = (rf.instances ?? []).flatMap((r) => r.cacheWaves);
+      const zero = hits.length > 0 && hits.every((h) => h.storeCalls === 0) && waves.every((w) => w.storeCalls === 0);
+      out.push({
+        id: 'refresh-store-cache-hit',
+        target: 'Many instances (#12): a valid token never touches the refresh store — the cache-hit path makes 0 store calls',
+        measured: `${Object.entries(co.cacheHit).map(([k, h]) => `${k}: ${h.storeCalls} store calls in ${h.calls.toLocaleString('en-US')} reads`).join('; ')}${waves.length ? `; across processes, the next ${waves[0].requests} requests with the new cookie: ${waves.map((w) => w.storeCalls).join(', ')} store calls (per trial)` : ''}`,
+        pass: zero,
+        miss: zero ? '' : 'see section 2, "What one coordinated refresh costs"',
+      });
+    }
   }
   const h = results.http;
   if (h && !h.error && h.benchApp) {
@@ -111,6 +136,17 @@ export function renderTable(env, results) {
     lines.push(`2. ${rf.concurrency} concurrent requests, expired token (per trial)`);
     lines.push(`   ours:           provider calls ${rf.ours.map((t) => t.providerCalls).join(', ')}; succeeded ${rf.ours.map((t) => t.succeeded).join(', ')}`);
     lines.push(`   authkit-nextjs: provider calls ${rf.authkitNextjs.map((t) => t.providerCalls).join(', ')}; succeeded ${rf.authkitNextjs.map((t) => t.succeeded).join(', ')}; signed out ${rf.authkitNextjs.map((t) => t.signedOut).join(', ')}`);
+    for (const run of rf.instances ?? []) {
+      lines.push(`   over ${run.instances} processes (provider calls / signed in / deleted / p50 / max, per trial):`);
+      for (const name of Object.keys(INSTANCE_CONFIGS)) {
+        lines.push(`     ${INSTANCE_CONFIGS[name].padEnd(28)} ${run.trials.map((t) => { const c = t.configs[name]; return `${c.providerCalls}/${c.signedIn}/${c.deleted}/${c.p50Ms}ms/${c.maxMs}ms`; }).join('  ')}`);
+      }
+    }
+    const co = rf.coordination;
+    if (co) {
+      lines.push(`   one refresh (median ms): no store ${co.configs.none.ms.median}, Redis ${co.configs.redis.ms.median} (+${co.configs.redis.extraMs}), Upstash via bridge ${co.configs.upstash.ms.median} (+${co.configs.upstash.extraMs}); waiting instance ${co.waiter.waiterMs.median}`);
+      lines.push(`   cache-hit path store calls: ${Object.entries(co.cacheHit).map(([k, h]) => `${k} ${h.storeCalls}/${h.calls}`).join(', ')}`);
+    }
     lines.push('');
   }
   const ck = results.cookie;
@@ -139,7 +175,7 @@ export function renderTable(env, results) {
 
 // Why a target can be missed and what would fix it: filled in from the profiles (see the
 // "Analysis" section); printed under a target only when it is missed.
-const MISS_NOTES = {
+export const MISS_NOTES = {
   'cache-hit':
     'A cache hit costs a cookie-header parse, one Map lookup keyed by the sealed value and three awaited promises; if this is missed the session cache is not being hit (check `store.cache.size`) — profile with `node --cpu-prof --import ./bench/lib/register-stubs.mjs bench/session-read.mjs --only hit --seconds 10`.',
   'first-sight':
@@ -220,6 +256,8 @@ export function renderMarkdown(env, results) {
     rf.authkitNextjs.forEach((t, i) => out.push(`| ${i + 1} | authkit-nextjs 4.3.2 | ${t.providerCalls} | ${t.providerSuccesses} | ${t.succeeded} / ${t.requests} | ${t.signedOut} | — | ${ms(t.wallMs, 0)} |`));
     out.push('');
     out.push('Ours: one refresh per refresh token per process (single-flight), shared by every concurrent caller and by late callers with the old cookie for a grace period. authkit-nextjs sends every request\'s refresh to the provider; refresh tokens are single-use, so one wins and the others get `invalid_grant` and delete the session cookie.', '');
+    for (const run of rf.instances ?? []) renderInstances(out, rf, run);
+    if (rf.coordination) renderCoordination(out, rf.coordination);
   }
 
   const ck = results.cookie;
@@ -284,9 +322,11 @@ export function renderMarkdown(env, results) {
   out.push('```sh');
   out.push('npm run bench                 # builds what changed, runs all sections, rewrites BENCHMARKS.md');
   out.push('npm run bench -- --quick      # rough numbers, does not write this file');
+  out.push('npm run bench -- --only refresh   # one section: rewrites that section (and its target rows) here, keeps the rest');
   out.push('node --import ./bench/lib/register-stubs.mjs bench/session-read.mjs            # one section, human-readable');
   out.push('node --cpu-prof --import ./bench/lib/register-stubs.mjs bench/session-read.mjs --only miss --seconds 10   # profile one variant');
   out.push('```');
   out.push('');
   return out.join('\n');
 }
+
