@@ -39,15 +39,14 @@ export function isFresh(
   maxAge: number,
   { since, now, clockTolerance, slack = 0 }: { since: number; now: number; clockTolerance: number; slack?: number },
 ): boolean {
-  if (typeof authTime !== 'number' || !Number.isFinite(authTime)) return false;
-  return since - authTime <= maxAge + slack && !authTimeInFuture(authTime, now, clockTolerance);
+  // Number.isFinite is false for anything but a finite number (no coercion).
+  return Number.isFinite(authTime) && since - authTime! <= maxAge + slack && !authTimeInFuture(authTime!, now, clockTolerance);
 }
 
 /** Seconds since the last interactive authentication, or `undefined` when unknown. */
 export function authAge(auth: Pick<AuthInfo, 'authTime'> | null | undefined, now: number = Date.now() / 1000): number | undefined {
   const authTime = auth?.authTime;
-  if (typeof authTime !== 'number' || !Number.isFinite(authTime)) return undefined;
-  return Math.max(0, Math.floor(now - authTime));
+  return Number.isFinite(authTime) ? Math.max(0, Math.floor(now - authTime!)) : undefined;
 }
 
 /**
