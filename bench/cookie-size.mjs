@@ -19,6 +19,13 @@ const { values: args } = parseArgs({ options: { json: { type: 'boolean', default
 const range = (n, f) => Array.from({ length: n }, (_, i) => f(i));
 const PROFILES = {
   typical: { roles: ['admin'], permissions: ['billing:manage', 'keys:revoke', 'members:manage'], entitlements: ['audit-logs'], featureFlags: ['step-up'] },
+  // Past one 4096-byte cookie, under the 10 KiB ceiling: chunked.
+  medium: {
+    roles: range(10, (i) => `role-${i}-of-a-large-enterprise-tenant`),
+    permissions: range(80, (i) => `resource-${Math.floor(i / 5)}:action-${i % 5}`),
+    entitlements: range(15, (i) => `entitlement-${i}`),
+    featureFlags: range(30, (i) => `feature-flag-number-${i}`),
+  },
   large: {
     roles: range(20, (i) => `role-${i}-of-a-large-enterprise-tenant`),
     permissions: range(150, (i) => `resource-${Math.floor(i / 5)}:action-${i % 5}`),
