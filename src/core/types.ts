@@ -68,23 +68,7 @@ export interface AuthInfo {
 }
 
 /** What `withAuth()` returns for a signed-out request. */
-export interface NoAuthInfo {
-  user: null;
-  sessionId?: undefined;
-  organizationId?: undefined;
-  role?: undefined;
-  roles?: undefined;
-  permissions?: undefined;
-  entitlements?: undefined;
-  featureFlags?: undefined;
-  impersonator?: undefined;
-  amr?: undefined;
-  authTime?: undefined;
-  authenticationMethod?: undefined;
-  expiresAt?: undefined;
-  accessToken?: undefined;
-  claims?: undefined;
-}
+export type NoAuthInfo = { user: null } & { [K in Exclude<keyof AuthInfo, 'user'>]?: undefined };
 
 /** What a sensitive action needs: re-authentication within `maxAge` seconds, and/or MFA. */
 export interface StepUpRequirement {

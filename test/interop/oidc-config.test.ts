@@ -107,3 +107,18 @@ describe('explicit WorkOS', () => {
     expect(failureOf.message).toMatch(/^WORKOS_CLIENT_ID/);
   });
 });
+
+describe('a provider whose discovery fails', () => {
+  it('is provider_unavailable (transient, 503), not a refused refresh: no session ends over it', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('not here'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const kit = createAuthKit({ provider: oidc({ issuer: `http://127.0.0.1:${port}/`, clientId: 'c' }), redirectUri: 'http://localhost:3000/callback', cookiePassword: 'p'.repeat(32), env: {} });
+      await expect(kit.signIn(new Request('http://localhost:3000/'))).rejects.toMatchObject({ code: 'provider_unavailable', status: 503, transient: true });
+    } finally {
+      server.close();
+    }
+  });
+});

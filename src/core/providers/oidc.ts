@@ -69,10 +69,12 @@ function createOidcProvider(config: ResolvedConfig, options: OidcOptions, mfa: M
       try {
         as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, http()));
       } catch (error) {
-        throw toProviderError(error, 'discovery request');
+        // Discovery failing says nothing about anyone's grant: transient, so no session ends over it.
+        const cause = toProviderError(error, 'discovery request');
+        throw new ProviderError(cause.message, { transient: true, cause });
       }
       if (!as.authorization_endpoint || !as.token_endpoint || !as.jwks_uri) {
-        throw new ProviderError(`The OpenID provider at ${as.issuer} publishes no authorization, token or JWKS endpoint.`, { transient: false });
+        throw new ProviderError(`The OpenID provider at ${as.issuer} publishes no authorization, token or JWKS endpoint.`, { transient: true });
       }
       const jwksUrl = new URL(as.jwks_uri);
       const keys = remoteKeys(jwksUrl, Math.min(5_000, timeout));
