@@ -139,7 +139,8 @@ describe.runIf(isE2E && hasRedis)(`${INSTANCES} instances behind a round-robin p
       expect(new Set(burst.map((r) => r.instance)).size).toBe(INSTANCES);
       expect(burst.some((r) => r.kind === 'action')).toBe(true);
       // The router's full prefetches of /account (RSC requests through the proxy, which refreshes in place).
-      expect(burst.filter((r) => r.url.startsWith('/account?tab=')).length).toBe(3);
+      // (At least three: the router may fetch a prefetched entry again once the action revalidated.)
+      expect(burst.filter((r) => r.url.startsWith('/account?tab=')).length).toBeGreaterThanOrEqual(3);
       expect(writes.length).toBeGreaterThanOrEqual(2);
       expect(new Set(writes.map((r) => r.instance)).size, 'the session was rotated by one instance only: nothing to coordinate').toBe(INSTANCES);
       // Exactly one refresh reached the provider; nothing reused a refresh token, nothing failed.
