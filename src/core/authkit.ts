@@ -92,10 +92,14 @@ function refererPath(request: Request): string | undefined {
   }
 }
 
-/** The request's own path and query: where a "continue" link leads, always on this origin. */
-function sameOriginUrl(request: Request): string {
-  const url = new URL(request.url);
-  return `${url.pathname}${url.search}`;
+/**
+ * The request's own path and query: where a "continue" link leads, always on this origin. Next
+ * hands route handlers `request.url` without its basePath: put it back.
+ */
+function sameOriginUrl(request: Request, basePath: string): string {
+  const { pathname, search } = new URL(request.url);
+  const underBase = !basePath || pathname === basePath || pathname.startsWith(`${basePath}/`);
+  return `${underBase ? '' : basePath}${pathname}${search}`;
 }
 
 /** What a provider factory was given in code (`oidc({ issuer, clientId })`) wins over top-level options and env. */
@@ -142,14 +146,14 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       // SECURITY.md §10, §11: a prefetch seals nothing; another site may not replace a session.
       if (!isTopLevelNavigation(request.headers)) return notANavigation();
       const cookieHeader = request.headers.get('cookie');
-      if (isCrossSite(request.headers) && (await kit.getSession(cookieHeader))) return continuePage('sign-in', sameOriginUrl(request), homePath(kit.config));
+      if (isCrossSite(request.headers) && (await kit.getSession(cookieHeader))) return continuePage('sign-in', sameOriginUrl(request, kit.config.basePath), homePath(kit.config));
       const { url, cookies } = await kit.authorize({ kind: 'sign-in', ...opts, returnTo: opts.returnTo ?? refererPath(request) }, cookieHeader);
       return redirect(url, cookies, redirectStatus(request));
     },
 
     async stepUp(request, opts = {}) {
       if (!isTopLevelNavigation(request.headers)) return notANavigation();
-      if (isCrossSite(request.headers)) return continuePage('step-up', sameOriginUrl(request), homePath(kit.config));
+      if (isCrossSite(request.headers)) return continuePage('step-up', sameOriginUrl(request, kit.config.basePath), homePath(kit.config));
       const returnTo = opts.returnTo ?? refererPath(request);
       const cookieHeader = request.headers.get('cookie');
       const { auth, cookies: refreshed } = await kit.resolveSession(cookieHeader, 'expired');
@@ -219,7 +223,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
     },
 
     async signOut(request, opts = {}) {
-      if (isCrossSite(request.headers)) return continuePage('sign-out', sameOriginUrl(request), homePath(kit.config));
+      if (isCrossSite(request.headers)) return continuePage('sign-out', sameOriginUrl(request, kit.config.basePath), homePath(kit.config));
       const { url, cookies } = await kit.signOutUrl(request.headers.get('cookie'), opts.returnTo);
       return redirect(url, cookies, redirectStatus(request));
     },

@@ -7,7 +7,7 @@ import { safeReturnTo } from '../core/return-to.js';
 import { toClientAuth, type ClientAuth } from '../core/client-auth.js';
 import { readStepUpParams, type StepUpOptions } from '../core/step-up-params.js';
 import { getAuthKit } from './instance.js';
-import { currentPath, requestCookieHeader, sessionWritable, trySetCookies } from './request-context.js';
+import { authRouteRedirect, currentPath, requestCookieHeader, sessionWritable, trySetCookies } from './request-context.js';
 
 /**
  * "Confirm it's you": `<form action={stepUp}>` (fields `maxAge`, `mfa`, `returnTo` optional) or
@@ -25,7 +25,7 @@ export async function stepUp(input?: FormData | StepUpOptions): Promise<never> {
     ? await kit.authorize({ kind: 'step-up', current: auth, ...options, returnTo }, cookieHeader)
     : await kit.authorize({ kind: 'sign-in', returnTo }, cookieHeader);
   // Called while rendering a page, nothing can be written: the auth route seals it instead.
-  if (!(await trySetCookies([...refreshed, ...cookies]))) redirect(kit.authRoutePath('step-up', { ...options, returnTo }));
+  if (!(await trySetCookies([...refreshed, ...cookies]))) redirect(authRouteRedirect(kit, kit.authRoutePath('step-up', { ...options, returnTo })));
   redirect(url);
 }
 
@@ -35,7 +35,7 @@ export async function signIn(input?: FormData | { returnTo?: string }): Promise<
   const raw = input instanceof FormData ? input.get('returnTo') : input?.returnTo;
   const returnTo = typeof raw === 'string' && raw ? safeReturnTo(raw, homePath(kit.config)) : await currentPath(undefined, homePath(kit.config));
   const { url, cookies } = await kit.authorize({ kind: 'sign-in', returnTo }, await requestCookieHeader());
-  if (!(await trySetCookies(cookies))) redirect(kit.authRoutePath('sign-in', { returnTo }));
+  if (!(await trySetCookies(cookies))) redirect(authRouteRedirect(kit, kit.authRoutePath('sign-in', { returnTo })));
   redirect(url);
 }
 
@@ -46,7 +46,7 @@ export async function signOut(input?: FormData | { returnTo?: string }): Promise
   const returnTo = safeReturnTo(typeof raw === 'string' ? raw : undefined, homePath(kit.config));
   const { url, cookies } = await kit.signOutUrl(await requestCookieHeader(), returnTo);
   // Ending the provider session while our cookie stays would leave the user signed in here.
-  if (!(await trySetCookies(cookies))) redirect(kit.authRoutePath('sign-out', { returnTo }));
+  if (!(await trySetCookies(cookies))) redirect(authRouteRedirect(kit, kit.authRoutePath('sign-out', { returnTo })));
   redirect(url);
 }
 

@@ -5,7 +5,7 @@ import { evaluateStepUp } from '../core/step-up.js';
 import type { AuthInfo, StepUpRequirement, StepUpResult } from '../core/types.js';
 import { homePath } from '../core/config.js';
 import { getAuthKit } from './instance.js';
-import { currentPath, isServerAction, requestCookieHeader, trySetCookies } from './request-context.js';
+import { authRouteRedirect, currentPath, isServerAction, requestCookieHeader, trySetCookies } from './request-context.js';
 import { getSession, withAuth } from './with-auth.js';
 
 /**
@@ -22,7 +22,7 @@ export async function requireStepUp(requirement: StepUpRequirement, options: { r
     const { url, cookies } = await kit.authorize({ kind: 'step-up', current: auth, ...requirement, returnTo }, await requestCookieHeader());
     if (await trySetCookies(cookies)) redirect(url);
   }
-  redirect(kit.authRoutePath('step-up', { ...requirement, returnTo }));
+  redirect(authRouteRedirect(kit, kit.authRoutePath('step-up', { ...requirement, returnTo })));
 }
 
 /** What `checkStepUp` answers: `satisfied` narrows `auth` to a session. */

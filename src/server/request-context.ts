@@ -55,6 +55,16 @@ export async function currentPath(explicit?: string, home = '/'): Promise<string
 }
 
 /**
+ * A target for `redirect()` from next/navigation to one of the auth route's own paths
+ * (`kit.authRoutePath`, which already carries the base path of the redirect URI). Next prefixes
+ * its `basePath` to an app-relative redirect while rendering, which would give
+ * `/app/app/callback/…`; an absolute URL (on the redirect URI's origin) is left alone.
+ */
+export function authRouteRedirect(kit: AuthKit, path: string): string {
+  return kit.config.basePath ? new URL(path, kit.config.redirectUri).href : path;
+}
+
+/**
  * Writes cookies if this context allows it (server actions, route handlers). A server component
  * cannot, and Next throws synchronously before anything is written — so this is also the probe.
  */

@@ -4,7 +4,7 @@ import { cache } from 'react';
 import type { AuthInfo, NoAuthInfo } from '../core/types.js';
 import { homePath } from '../core/config.js';
 import { getAuthKit } from './instance.js';
-import { currentPath, requestCookieHeader, sessionWritable, trySetCookies } from './request-context.js';
+import { authRouteRedirect, currentPath, requestCookieHeader, sessionWritable, trySetCookies } from './request-context.js';
 
 export interface WithAuthOptions {
   /** Redirect signed-out visitors to sign-in (and back here afterwards). */
@@ -40,10 +40,10 @@ export async function withAuth(options: WithAuthOptions = {}): Promise<AuthInfo 
   const kit = getAuthKit();
   if (needsRefresh) {
     // The refresh route rotates the token, writes the cookie and sends the browser straight back.
-    redirect(kit.authRoutePath('refresh', { returnTo: await currentPath(options.returnTo, homePath(kit.config)) }));
+    redirect(authRouteRedirect(kit, kit.authRoutePath('refresh', { returnTo: await currentPath(options.returnTo, homePath(kit.config)) })));
   }
   if (options.ensureSignedIn) {
-    redirect(kit.authRoutePath('sign-in', { returnTo: await currentPath(options.returnTo, homePath(kit.config)) }));
+    redirect(authRouteRedirect(kit, kit.authRoutePath('sign-in', { returnTo: await currentPath(options.returnTo, homePath(kit.config)) })));
   }
   return { user: null };
 }

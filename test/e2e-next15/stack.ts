@@ -19,11 +19,23 @@ export function installedTesting(appDir: string): Promise<Testing> {
   return import(pathToFileURL(entry).href) as Promise<Testing>;
 }
 
-export async function startNext15Stack(options: { appDir: string; logName: string; idp?: Omit<DevIdpOptions, 'port' | 'redirectUri'> }): Promise<Stack> {
+/** next.config.ts of the compat app: `basePath: '/app'`, `trailingSlash: true`. */
+export const BASE_PATH = '/app';
+
+export interface Next15Stack extends Stack {
+  /** The app's home under its base path, with the trailing slash: `http://localhost:<port>/app/`. */
+  appUrl: string;
+  /** WORKOS_REDIRECT_URI: `<origin>/app/callback/` (the route as trailingSlash serves it). */
+  redirectUri: string;
+}
+
+export async function startNext15Stack(options: { appDir: string; logName: string; idp?: Omit<DevIdpOptions, 'port' | 'redirectUri'> }): Promise<Next15Stack> {
   const testing = await installedTesting(options.appDir);
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const redirectUri = `${baseUrl}/callback`;
+  // With trailingSlash, Next serves the route handler at /app/callback/ (and 308s /app/callback
+  // there). The dev IdP matches redirect_uri exactly, so it is registered with the same slash.
+  const redirectUri = `${baseUrl}${BASE_PATH}/callback/`;
   const idp = await testing.startDevIdp({ ...options.idp, port: 0, redirectUri });
 
   const outDir = join(ROOT, 'test-results');
@@ -32,7 +44,7 @@ export async function startNext15Stack(options: { appDir: string; logName: strin
   const next = startNext({
     cwd: options.appDir,
     port,
-    env: devIdpEnv(idp, redirectUri, randomBytes(32).toString('base64url')),
+    env: { ...devIdpEnv(idp, redirectUri, randomBytes(32).toString('base64url')), AUTHKIT_BASE_PATH: BASE_PATH },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   next.child.stdout?.pipe(log);
@@ -44,10 +56,10 @@ export async function startNext15Stack(options: { appDir: string; logName: strin
     await idp.close();
   };
   try {
-    await waitForHttp(`${baseUrl}/auth-error`, { child: next.child });
+    await waitForHttp(`${baseUrl}${BASE_PATH}/auth-error/`, { child: next.child });
   } catch (error) {
     await stop();
     throw error;
   }
-  return { baseUrl, idp, stop };
+  return { baseUrl, appUrl: `${baseUrl}${BASE_PATH}/`, redirectUri, idp, stop };
 }

@@ -188,3 +188,18 @@ describe('the resume id goes back only on an accepted step-up (§12)', () => {
     expect(done.headers.get('location')).toBe('/danger');
   });
 });
+
+describe('the continue page under a basePath', () => {
+  it('links back to the auth route with its base path (Next strips it from request.url in route handlers)', async () => {
+    const h = await startHarness({ idp: { redirectUri: 'http://localhost:3000/app/callback' } });
+    try {
+      const kit = h.newKit({ redirectUri: 'http://localhost:3000/app/callback', basePath: '/app' });
+      const res = await kit.handleAuthRoute(new Request('http://localhost:3000/callback?authkit=sign-out&returnTo=%2Fapp', { headers: CROSS_SITE }));
+      const html = await res.text();
+      expect(/id="authkit-continue" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&#38;', '&')).toBe('/app/callback?authkit=sign-out&returnTo=%2Fapp');
+      expect(html).toContain('href="/app">Cancel');
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -18,4 +18,7 @@ export async function middleware(request: NextRequest): Promise<Response> {
   return response;
 }
 
-export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'] };
+// '/' as well: under a basePath, Next 15.5 re-checks the catch-all against /app (the trailing slash
+// removed), which it does not match, and answers GET /app/ with an empty 200 instead of the page
+// (vercel/next.js#73786). The bare '/' compiles to a matcher that also covers /app.
+export const config = { matcher: ['/', '/((?!_next/static|_next/image|favicon.ico).*)'] };

@@ -5,8 +5,9 @@ export default async function Home() {
   const auth = await withAuth();
   if (!auth.user) {
     return (
+      // No returnTo field: the action comes back to the path the middleware forwarded
+      // (x-authkit-path: /app/, with the base path and trailing slash).
       <form action={signIn}>
-        <input type="hidden" name="returnTo" value="/" />
         <button type="submit" data-testid="sign-in">
           Sign in
         </button>
@@ -38,7 +39,6 @@ export default async function Home() {
         </dd>
       </dl>
       <form action={stepUp}>
-        <input type="hidden" name="returnTo" value="/" />
         <button type="submit" data-testid="confirm">
           Confirm it’s you
         </button>

@@ -1,3 +1,5 @@
+import Link from 'next/link';
+
 /** Where `handleAuth({ onError })` sends rejected callbacks (the session is left as it was). */
 export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { code } = await searchParams;
@@ -7,7 +9,7 @@ export default async function AuthErrorPage({ searchParams }: { searchParams: Pr
       <p>
         Error code: <code data-testid="auth-error-code">{typeof code === 'string' ? code : 'unknown'}</code>
       </p>
-      <a href="/">Home</a>
+      <Link href="/">Home</Link>
     </>
   );
 }
