@@ -1,6 +1,5 @@
 import type { AuthKit, CallbackHooks } from './authkit.js';
 import { homePath } from './config.js';
-import { parseCookieHeader } from './cookies.js';
 import { ProviderError } from './errors.js';
 import { errorPage, redirect } from './responses.js';
 import { safeReturnTo } from './return-to.js';
@@ -30,14 +29,11 @@ export async function handleAuthRoute(kit: AuthKit, request: Request, hooks: Cal
 
 /** Rotates the session for a server component that could not, and sends the browser straight back. */
 async function refresh(kit: AuthKit, request: Request, returnTo: string): Promise<Response> {
-  const cookieHeader = request.headers.get('cookie');
-  const { auth, cookies } = await kit.resolveSession(cookieHeader, 'expiring');
-  if (auth || cookies.length > 0) return redirect(returnTo, cookies);
-  // Nothing to refresh (signed out) is fine: the page decides. A provider outage is not, and
-  // redirecting back would loop — say so instead.
-  const state = await kit.store.read(parseCookieHeader(cookieHeader));
-  if (state.status === 'expired' || state.status === 'unavailable') {
+  const { auth, cookies, reason } = await kit.resolveSession(request.headers.get('cookie'), 'expiring');
+  // Signed out (or refused) is fine: the page decides. A provider outage is not, and redirecting
+  // back would loop — say so instead.
+  if (!auth && (reason === 'refresh-failed' || reason === 'unavailable')) {
     return errorPage(new ProviderError('Your session could not be renewed because the identity provider is unavailable. Try again in a moment.', { transient: true }), returnTo, []);
   }
-  return redirect(returnTo, []);
+  return redirect(returnTo, cookies);
 }

@@ -27,12 +27,23 @@ export interface Refreshed {
 /** How a request that may write cookies should treat a session near or past expiry. */
 export type RefreshMode = 'never' | 'expired' | 'expiring';
 
+/**
+ * Why `resolve` answered as it did, so callers decide from one place: `needs-refresh` (expired,
+ * and this caller may not refresh), `refresh-failed` (the provider was unreachable or slow: the
+ * cookie is kept, try again), `unavailable` (the provider's keys could not be fetched), `refused`
+ * (the provider refused the refresh token: the cookie is deleted).
+ */
+export type ResolutionReason = 'signed-out' | 'valid' | 'refreshed' | 'needs-refresh' | 'refresh-failed' | 'unavailable' | 'refused';
+
 export interface Resolution {
   auth: AuthInfo | null;
   /** Cookies to write: a rotated session, or the deletion of a dead one. */
   cookies: CookieToSet[];
   /** Signed out only because the token expired and this caller may not refresh. */
   needsRefresh: boolean;
+  reason: ResolutionReason;
+  /** A valid token inside `refreshBuffer` that this call did not rotate (a caller that may write cookies could). */
+  expiring: boolean;
 }
 
 export class SessionStore {
@@ -134,32 +145,41 @@ export class SessionStore {
    * cookie; a definitive refusal after expiry signs the user out.
    */
   async resolve(cookies: Map<string, string>, mode: RefreshMode): Promise<Resolution> {
+    const answer = (auth: AuthInfo | null, reason: ResolutionReason, written: CookieToSet[] = [], expiring = false): Resolution => ({
+      auth,
+      cookies: written,
+      needsRefresh: reason === 'needs-refresh',
+      reason,
+      expiring,
+    });
     const state = await this.read(cookies);
     switch (state.status) {
       case 'none':
+        return answer(null, 'signed-out');
       case 'unavailable':
-        return { auth: null, cookies: [], needsRefresh: false };
+        return answer(null, 'unavailable');
       case 'valid': {
         const expiring = state.auth.expiresAt - Date.now() / 1000 < this.config.refreshBuffer;
-        if (mode !== 'expiring' || !expiring) return { auth: state.auth, cookies: [], needsRefresh: false };
+        if (mode !== 'expiring' || !expiring) return answer(state.auth, 'valid', [], expiring);
         const session = state.session ?? (await unsealSession(readSessionSeal(cookies, this.config.cookieName) ?? '', this.config.cookiePassword));
-        if (!session) return { auth: state.auth, cookies: [], needsRefresh: false };
+        if (!session) return answer(state.auth, 'valid', [], expiring);
         try {
           const refreshed = await this.refresh(session);
-          return { auth: refreshed.auth, cookies: this.cookiesFor(refreshed.seal, cookies), needsRefresh: false };
+          return answer(refreshed.auth, 'refreshed', this.cookiesFor(refreshed.seal, cookies));
         } catch {
           // The current token is still valid: a failed early refresh costs nothing.
-          return { auth: state.auth, cookies: [], needsRefresh: false };
+          return answer(state.auth, 'valid', [], expiring);
         }
       }
       case 'expired': {
-        if (mode === 'never') return { auth: null, cookies: [], needsRefresh: true };
+        if (mode === 'never') return answer(null, 'needs-refresh');
         try {
           const refreshed = await this.refresh(state.session);
-          return { auth: refreshed.auth, cookies: this.cookiesFor(refreshed.seal, cookies), needsRefresh: false };
+          return answer(refreshed.auth, 'refreshed', this.cookiesFor(refreshed.seal, cookies));
         } catch (error) {
+          // SECURITY.md §7: only the provider refusing the grant ends a session.
           const definitive = error instanceof ProviderError && !error.transient;
-          return { auth: null, cookies: definitive ? this.clear(cookies) : [], needsRefresh: false };
+          return definitive ? answer(null, 'refused', this.clear(cookies)) : answer(null, 'refresh-failed');
         }
       }
     }

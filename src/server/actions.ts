@@ -59,8 +59,7 @@ export async function getClientAuth(): Promise<ClientAuth | null> {
   const kit = getAuthKit();
   const cookieHeader = await requestCookieHeader();
   const read = await kit.resolveSession(cookieHeader, 'never');
-  const expiring = read.auth !== null && read.auth.expiresAt - Date.now() / 1000 < kit.config.refreshBuffer;
-  if (!(read.needsRefresh || expiring) || !(await sessionWritable(kit, cookieHeader))) {
+  if (!(read.needsRefresh || read.expiring) || !(await sessionWritable(kit, cookieHeader))) {
     return read.auth ? toClientAuth(read.auth) : null;
   }
   const { auth, cookies } = await kit.resolveSession(cookieHeader, 'expiring');

@@ -27,7 +27,7 @@ describe('refresh', () => {
     const cookie = h.app.header();
     expect(await h.kit.getSession(cookie)).toBeNull();
     const never = await h.kit.resolveSession(cookie, 'never');
-    expect(never).toMatchObject({ auth: null, needsRefresh: true, cookies: [] });
+    expect(never).toMatchObject({ auth: null, needsRefresh: true, cookies: [], reason: 'needs-refresh' });
     expect(h.idp.stats().refreshes).toBe(0);
 
     const refreshed = await h.kit.resolveSession(cookie, 'expired');
@@ -38,6 +38,7 @@ describe('refresh', () => {
     expect(refreshed.auth?.amr).toEqual(before.amr);
     expect(refreshed.auth!.expiresAt).toBeGreaterThan(before.expiresAt);
     expect(refreshed.cookies.map((c) => c.name)).toEqual(['wos-session']);
+    expect(refreshed.reason).toBe('refreshed');
     expect(h.idp.stats().refreshes).toBe(1);
   });
 
