@@ -35,10 +35,10 @@ export class Jar {
 }
 
 /** Kit options pointing at `idp`. */
-/** Points both SDKs at the dev IdP through the environment (authkit-nextjs reads it when its modules load). */
-export function useDevIdpEnv(idp) {
+/** The variables that point both SDKs at the dev IdP (authkit-nextjs reads them when its modules load). */
+export function devIdpEnv(idp) {
   const api = new URL(idp.url);
-  Object.assign(process.env, {
+  return {
     WORKOS_CLIENT_ID: idp.clientId,
     WORKOS_API_KEY: idp.apiKey,
     WORKOS_COOKIE_PASSWORD: COOKIE_PASSWORD,
@@ -47,7 +47,12 @@ export function useDevIdpEnv(idp) {
     WORKOS_API_HOSTNAME: api.hostname,
     WORKOS_API_PORT: api.port,
     WORKOS_API_HTTPS: 'false',
-  });
+  };
+}
+
+/** Points both SDKs at the dev IdP through this process's environment. */
+export function useDevIdpEnv(idp) {
+  Object.assign(process.env, devIdpEnv(idp));
 }
 
 export function kitOptions(idp, extra = {}) {

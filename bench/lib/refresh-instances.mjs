@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startInstances, storm } from '../../test/helpers/instances.js';
 import { startRedis } from '../../test/helpers/redis.js';
-import { APP, COOKIE_PASSWORD, DIST, ROOT, kitOptions, signIn } from './harness.mjs';
+import { APP, COOKIE_PASSWORD, DIST, ROOT, devIdpEnv, kitOptions, signIn } from './harness.mjs';
 import { summarize } from './stats.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -21,19 +21,7 @@ const CONFIGS = ['noStore', 'redis', 'authkitNextjs'];
 
 /** authkit-nextjs instances, one process each, with the Instance shape `storm()` wants. */
 async function startAuthkitNextjs(count, idp) {
-  const api = new URL(idp.url);
-  const env = {
-    ...process.env,
-    WORKOS_CLIENT_ID: idp.clientId,
-    WORKOS_API_KEY: idp.apiKey,
-    WORKOS_COOKIE_PASSWORD: COOKIE_PASSWORD,
-    WORKOS_REDIRECT_URI: `${APP}/callback`,
-    NEXT_PUBLIC_WORKOS_REDIRECT_URI: `${APP}/callback`,
-    WORKOS_API_HOSTNAME: api.hostname,
-    WORKOS_API_PORT: api.port,
-    WORKOS_API_HTTPS: 'false',
-    BENCH_APP_URL: APP,
-  };
+  const env = { ...process.env, ...devIdpEnv(idp), BENCH_APP_URL: APP };
   const start = () =>
     new Promise((resolve, reject) => {
       const child = fork(join(ROOT, 'bench', 'lib', 'authkit-nextjs-worker.mjs'), [], { cwd: ROOT, env, execArgv: ['--import', './bench/lib/register-stubs.mjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StepUpEvent } from '../../src/index.js';
 import { MAX_PENDING_TRANSACTION_BYTES, MAX_PENDING_TRANSACTIONS, MAX_TRANSACTION_RETURN_TO } from '../../src/core/transaction.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { CROSS_SITE, PREFETCH, SAME_ORIGIN, startHarness, type Harness } from '../helpers/flow.js';
 
 // Who may start a flow, and what it leaves behind (SECURITY.md §10, §11, §12), attacked through
 // the public Request → Response flows with the headers browsers really send.
 
 /** Fetch Metadata of what a browser sends: a <Link> prefetch or RSC fetch, a navigation from another site, our own link. */
-const PREFETCH = { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty', 'sec-fetch-site': 'same-origin' };
-const CROSS_SITE = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'cross-site' };
-const SAME_ORIGIN = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'same-origin' };
 const now = () => Math.floor(Date.now() / 1000);
 const txCookies = (h: Harness) => h.app.names().filter((n) => n.includes('-tx-'));
 
@@ -31,7 +28,6 @@ describe('nothing is sealed for a request that is not a top-level navigation (§
         expect(res.headers.get('location')).toBeNull();
       }
     }
-    expect(h.idp.stats().authorizeRequests).toBe(1);
   });
 
   it(`a browser holds at most ${MAX_PENDING_TRANSACTIONS} pending transactions in ${MAX_PENDING_TRANSACTION_BYTES} bytes; the newest still completes`, async () => {
@@ -94,7 +90,6 @@ describe('another site cannot sign out, step up or replace a session (§11)', ()
       const link = /id="authkit-continue" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&#38;', '&');
       expect(link).toBe(`/callback?${query}`);
       expect(h.app.get('wos-session')).toBe(session);
-      expect(h.idp.stats().authorizeRequests).toBe(1);
 
       // The user's own click on that page is a same-origin navigation, and it proceeds.
       const clicked = await h.kit.handleAuthRoute(h.request(link!, { headers: SAME_ORIGIN }));
@@ -132,7 +127,6 @@ describe('a step-up nobody performed is never recorded as one (§12)', () => {
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/billing');
     expect(res.headers.getSetCookie()).toEqual([]);
-    expect(h.idp.stats().authorizeRequests).toBe(1);
     expect(events).toEqual([]);
   });
 

@@ -2,13 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { unsealData } from 'iron-session';
 import { workos, type StepUpEvent } from '../../src/index.js';
 import type { ProviderFactory } from '../../src/core/providers/types.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { SAME_ORIGIN, startHarness, type Harness } from '../helpers/flow.js';
 
 // SECURITY.md §15: a provider session is never left behind — not by a step-up that came back
 // in a new provider session, not by a sign-out while the provider's keys are unreachable.
 
 const PASSWORD = 'test-password-that-is-at-least-32-chars';
-const SAME_ORIGIN = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'same-origin' };
 const now = () => Math.floor(Date.now() / 1000);
 
 /** The refresh token inside a sealed session, as someone holding a copy of the old cookie has it. */

@@ -4,6 +4,11 @@ import type { DevIdp, DevIdpOptions, NextLoginOptions } from '../../src/testing/
 
 export const APP = 'http://localhost:3000';
 
+/** Fetch Metadata a browser sends: a navigation from this site, one from another site, a prefetch or RSC fetch. */
+export const SAME_ORIGIN = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'same-origin' };
+export const CROSS_SITE = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'cross-site' };
+export const PREFETCH = { 'sec-fetch-mode': 'cors', 'sec-fetch-dest': 'empty', 'sec-fetch-site': 'same-origin' };
+
 /** A minimal browser cookie jar: enough to carry cookies between our flows and the dev IdP. */
 export class Jar {
   private readonly cookies = new Map<string, string>();
