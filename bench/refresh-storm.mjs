@@ -15,7 +15,7 @@
 // what one coordinated refresh costs: no store vs Redis vs Upstash, the instance that waits, and
 // the cache-hit path's store calls (bench/lib/refresh-coordination.mjs).
 import { parseArgs } from 'node:util';
-import { APP, COOKIE_PASSWORD, dist, kitOptions, signIn, useDevIdpEnv } from './lib/harness.mjs';
+import { APP, COOKIE_PASSWORD, dist, kitOptions, resolveSession, signIn, useDevIdpEnv } from './lib/harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -52,7 +52,7 @@ try {
     if (!auth) throw new Error('sign-in produced no session');
     const wait = (auth.expiresAt + 1) * 1000 - Date.now() + 50;
     if (wait > 0) await sleep(wait);
-    const probe = await kit.resolveSession(header, 'never');
+    const probe = await resolveSession(kit, header, 'never');
     if (probe.auth || !probe.needsRefresh) throw new Error('the access token did not expire');
     return { header, before: auth };
   }
@@ -70,7 +70,7 @@ try {
       const calls0 = counted();
       const ok0 = idp.stats().refreshes;
       const started = performance.now();
-      const results = await Promise.all(Array.from({ length: N }, () => kit.resolveSession(header, 'expired')));
+      const results = await Promise.all(Array.from({ length: N }, () => resolveSession(kit, header, 'expired')));
       const ms = performance.now() - started;
       const succeeded = results.filter((r) => r.auth && r.auth.user.id === before.user.id && r.auth.sessionId === before.sessionId).length;
       const seals = new Set(results.map((r) => r.cookies.find((c) => c.name === 'wos-session')?.value));

@@ -1,8 +1,9 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { createAuthKit, type AuthKit, type AuthKitOptions } from './core/authkit.js';
+import { createAuthKit, type AuthKitOptions } from './core/authkit.js';
 import { homePath, PATH_HEADER } from './core/config.js';
 import { applyCookies, serializeCookie } from './core/cookies.js';
 import { isCrossSite, isTopLevelNavigation } from './core/request-kind.js';
+import { internal, type AuthKitInternal } from './core/internal.js';
 import { continuePage } from './core/responses.js';
 import { compileExemptPattern } from './core/route-match.js';
 import { compileRoutePolicies } from './core/route-policies.js';
@@ -36,8 +37,8 @@ export interface AuthkitMiddlewareOptions {
 export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (request: NextRequest) => Promise<Response> {
   const policyFor = compileRoutePolicies(options.stepUp ?? {});
   const open = (options.middlewareAuth?.unauthenticatedPaths ?? []).map((pattern) => compileExemptPattern(pattern));
-  let own: AuthKit | undefined;
-  const kit = () => (options.config ? (own ??= createAuthKit(options.config)) : sharedAuthKit());
+  let own: AuthKitInternal | undefined;
+  const kit = () => (options.config ? (own ??= internal(createAuthKit(options.config))) : internal(sharedAuthKit()));
 
   return async function middleware(request: NextRequest): Promise<Response> {
     const authkit = kit();

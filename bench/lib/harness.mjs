@@ -12,6 +12,12 @@ export const COOKIE_PASSWORD = 'bench-cookie-password-that-is-at-least-32-chars'
 export const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
 export const dist = (path) => import(pathToFileURL(join(DIST, path)).href);
 
+/** The glue-level read (`needsRefresh`, rotated cookies) that the public AuthKit does not expose. */
+export async function resolveSession(kit, cookieHeader, mode) {
+  const { internal } = await dist('core/internal.js');
+  return internal(kit).resolveSession(cookieHeader, mode);
+}
+
 export class Jar {
   cookies = new Map();
   store(response) {

@@ -12,7 +12,7 @@ import { createClient } from 'redis';
 import { startRedis } from '../../test/helpers/redis.js';
 import { counting } from '../../test/helpers/stores.js';
 import { startUpstashBridge } from '../../test/helpers/upstash-bridge.js';
-import { kitOptions, signIn } from './harness.mjs';
+import { kitOptions, resolveSession, signIn } from './harness.mjs';
 import { summarize } from './stats.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -64,7 +64,7 @@ export async function measureCoordination({ idp, createAuthKit, redisStore, upst
         const { header } = sessions.pop();
         const c0 = stores[name]?.total() ?? 0;
         const t0 = performance.now();
-        const res = await kits[name].resolveSession(header, 'expired');
+        const res = await resolveSession(kits[name], header, 'expired');
         ms[name].push(performance.now() - t0);
         calls[name].push((stores[name]?.total() ?? 0) - c0);
         if (!res.auth) failures[name]++;
@@ -75,7 +75,7 @@ export async function measureCoordination({ idp, createAuthKit, redisStore, upst
     // instance holds in its session cache) is read CACHE_HIT_CALLS times; the store calls are counted.
     const cacheHit = {};
     for (const name of ['redis', 'upstash']) {
-      const refreshed = await kits[name].resolveSession(sessions.pop().header, 'expired');
+      const refreshed = await resolveSession(kits[name], sessions.pop().header, 'expired');
       const seal = refreshed.cookies.find((c) => c.name === 'wos-session')?.value;
       if (!refreshed.auth || !seal) throw new Error(`the ${name} refresh for the cache-hit count failed`);
       const cookie = `wos-session=${seal}`;
@@ -93,7 +93,7 @@ export async function measureCoordination({ idp, createAuthKit, redisStore, upst
       const { header } = sessions.pop();
       const s0 = idp.stats().authenticateRequests;
       const t0 = performance.now();
-      const times = await Promise.all(pair.map(async (kit) => (await kit.resolveSession(header, 'expired'), performance.now() - t0)));
+      const times = await Promise.all(pair.map(async (kit) => (await resolveSession(kit, header, 'expired'), performance.now() - t0)));
       waiter.providerCalls += idp.stats().authenticateRequests - s0;
       waiter.claimantMs.push(Math.min(...times));
       waiter.waiterMs.push(Math.max(...times));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startInstances, storm } from '../../test/helpers/instances.js';
 import { startRedis } from '../../test/helpers/redis.js';
-import { APP, COOKIE_PASSWORD, DIST, ROOT, devIdpEnv, kitOptions, signIn } from './harness.mjs';
+import { APP, COOKIE_PASSWORD, DIST, ROOT, devIdpEnv, kitOptions, resolveSession, signIn } from './harness.mjs';
 import { summarize } from './stats.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -102,7 +102,7 @@ export async function runInstanceStorms({ startDevIdp, createAuthKit, instances:
       const latest = Math.max(...Object.values(sessions).map((s) => s.before.expiresAt));
       await sleep(Math.max(0, (latest + 1) * 1000 - Date.now() + 50));
       for (const s of Object.values(sessions)) {
-        const probe = await kit.resolveSession(s.header, 'never');
+        const probe = await resolveSession(kit, s.header, 'never');
         if (probe.auth || !probe.needsRefresh) throw new Error('the access token did not expire');
       }
       const order = CONFIGS.map((_, i) => CONFIGS[(i + t) % CONFIGS.length]);

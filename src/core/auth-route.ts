@@ -1,4 +1,5 @@
 import type { AuthKit, CallbackHooks } from './authkit.js';
+import type { AuthKitInternal } from './internal.js';
 import { homePath } from './config.js';
 import { ProviderError } from './errors.js';
 import { errorPage, redirect } from './responses.js';
@@ -10,9 +11,9 @@ import { readStepUpParams } from './step-up-params.js';
  * `?authkit=sign-in|step-up|refresh|sign-out` for places that cannot write cookies themselves
  * (server components) or must not seal anything (the proxy answering a prefetch).
  */
-export async function handleAuthRoute(kit: AuthKit, request: Request, hooks: CallbackHooks): Promise<Response> {
+export async function handleAuthRoute(kit: AuthKit, inner: AuthKitInternal, request: Request, hooks: CallbackHooks): Promise<Response> {
   const params = new URL(request.url).searchParams;
-  const returnTo = safeReturnTo(params.get('returnTo'), homePath(kit.config));
+  const returnTo = safeReturnTo(params.get('returnTo'), homePath(inner.config));
   switch (params.get('authkit')) {
     case 'sign-in':
       return kit.signIn(request, { returnTo });
@@ -21,15 +22,15 @@ export async function handleAuthRoute(kit: AuthKit, request: Request, hooks: Cal
     case 'sign-out':
       return kit.signOut(request, { returnTo });
     case 'refresh':
-      return refresh(kit, request, returnTo);
+      return refresh(inner, request, returnTo);
     default:
       return kit.handleCallback(request, hooks);
   }
 }
 
 /** Rotates the session for a server component that could not, and sends the browser straight back. */
-async function refresh(kit: AuthKit, request: Request, returnTo: string): Promise<Response> {
-  const { auth, cookies, reason } = await kit.resolveSession(request.headers.get('cookie'), 'expiring');
+async function refresh(inner: AuthKitInternal, request: Request, returnTo: string): Promise<Response> {
+  const { auth, cookies, reason } = await inner.resolveSession(request.headers.get('cookie'), 'expiring');
   // Signed out (or refused) is fine: the page decides. A provider outage is not, and redirecting
   // back would loop — say so instead.
   if (!auth && (reason === 'refresh-failed' || reason === 'unavailable')) {

@@ -1,23 +1,20 @@
-import { completeCallback, requirementOf, type CallbackOutcome, type StepUpEvent, type StepUpRejection } from './callback.js';
-import { homePath, resolveConfig, type AuthKitConfig, type ResolvedConfig } from './config.js';
-import { parseCookieHeader, serializeCookie } from './cookies.js';
-import type { AuthKitError } from './errors.js';
-import type { Provider, ProviderFactory } from './providers/types.js';
-import { oidc } from './providers/oidc.js';
-import { workos } from './providers/workos.js';
+import type { StepUpEvent, StepUpRejection } from './callback.js';
+import { homePath, type AuthKitConfig } from './config.js';
+import { serializeCookie } from './cookies.js';
+import { ProviderError, type AuthKitError } from './errors.js';
+import type { ProviderFactory } from './providers/types.js';
 import { handleAuthRoute } from './auth-route.js';
+import { attachInternal, createInternal, type AuthKitInternal } from './internal.js';
 import { isCrossSite, isTopLevelNavigation } from './request-kind.js';
 import { continuePage, errorPage, notANavigation, popupPage, redirect, redirectStatus } from './responses.js';
-import { safeReturnTo } from './return-to.js';
 import type { RefreshStore } from './refresh-store.js';
-import { SessionStore, type RefreshMode, type Resolution } from './session-store.js';
+import { safeReturnTo } from './return-to.js';
 import { withResume, type StepUpOptions } from './step-up-params.js';
-import type { AuthInfo, CookieToSet } from './types.js';
+import type { AuthorizeOptions, SignInOptions } from './start-flow.js';
+import type { AuthInfo } from './types.js';
 
 export type { StepUpOptions } from './step-up-params.js';
-export type { AuthorizeOptions, SignInOptions } from './start-flow.js';
-import { startFlow, type AuthorizeOptions, type SignInOptions } from './start-flow.js';
-import { signOutUrl } from './sign-out.js';
+export type { SignInOptions } from './start-flow.js';
 
 export interface AuthKitOptions extends AuthKitConfig {
   /** Identity provider; defaults to WorkOS. */
@@ -46,33 +43,18 @@ export interface CallbackHooks {
 /** The auth route's own actions, beside the provider's callback (`?code&state`). */
 export type AuthRouteAction = 'sign-in' | 'step-up' | 'refresh' | 'sign-out';
 
+/**
+ * The SDK's flows as Web `Request` → `Response`, for any framework and for plain tests. (The
+ * building blocks our Next glue uses live in internal.ts, out of the public surface.)
+ */
 export interface AuthKit {
-  /** Resolved on first use; throws `ConfigError` naming the variable to fix. */
-  readonly config: ResolvedConfig;
-  readonly provider: Provider;
-  readonly store: SessionStore;
   signIn(request: Request, options?: SignInOptions): Promise<Response>;
   stepUp(request: Request, options?: StepUpOptions): Promise<Response>;
   handleCallback(request: Request, hooks?: CallbackHooks): Promise<Response>;
-  /** The callback route plus `?authkit=sign-in|step-up|refresh` (used where cookies cannot be written). */
+  /** The callback route plus `?authkit=sign-in|step-up|refresh|sign-out` (used where cookies cannot be written). */
   handleAuthRoute(request: Request, hooks?: CallbackHooks): Promise<Response>;
   getSession(requestOrCookieHeader: Request | string | null | undefined): Promise<AuthInfo | null>;
   signOut(request: Request, options?: { returnTo?: string }): Promise<Response>;
-
-  // Building blocks for framework glue (server actions, middleware).
-  resolveSession(cookieHeader: string | null | undefined, mode: RefreshMode): Promise<Resolution>;
-  /**
-   * Where to send the browser to start a sign-in or step-up, and the cookies to write: the sealed
-   * transaction, and deletions of older pending ones (`cookieHeader` is the request's). A step-up
-   * whose requirement the session already meets needs no round trip: `url` is then `returnTo`
-   * and nothing is sealed (SECURITY.md §12).
-   */
-  authorize(options: AuthorizeOptions, cookieHeader: string | null | undefined): Promise<{ url: string; cookies: CookieToSet[] }>;
-  completeCallback(url: URL, cookieHeader: string | null | undefined): Promise<CallbackOutcome>;
-  signOutUrl(cookieHeader: string | null | undefined, returnTo?: string): Promise<{ url: string; cookies: CookieToSet[] }>;
-  /** A same-origin path into the auth route, e.g. `/callback?authkit=step-up&maxAge=300&returnTo=%2Fbilling`. */
-  authRoutePath(action: AuthRouteAction, params?: { returnTo?: string } & Omit<StepUpOptions, 'returnTo'>): string;
-  runStepUpHooks(outcome: CallbackOutcome, hooks?: CallbackHooks): Promise<void>;
 }
 
 function cookieHeaderOf(input: Request | string | null | undefined): string | null {
@@ -102,93 +84,45 @@ function sameOriginUrl(request: Request, basePath: string): string {
   return `${underBase ? '' : basePath}${pathname}${search}`;
 }
 
-/** What a provider factory was given in code (`oidc({ issuer, clientId })`) wins over top-level options and env. */
-function withProviderSettings(options: AuthKitOptions): AuthKitConfig {
-  const factory = options.provider;
-  if (factory === workos) return { ...options, providerKind: 'workos' };
-  if (!factory?.kind && !factory?.settings) return options;
-  const merged: AuthKitConfig = { ...options };
-  if (factory.kind) merged.providerKind = factory.kind;
-  for (const [key, value] of Object.entries(factory.settings ?? {})) {
-    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+/**
+ * Redirect to the provider to start a flow. The provider's discovery document or keys being
+ * unreachable is an outage to explain (503, nothing written), not a 500.
+ */
+async function startAt(inner: AuthKitInternal, request: Request, opts: AuthorizeOptions, before: Parameters<typeof redirect>[1] = []): Promise<Response> {
+  try {
+    const { url, cookies } = await inner.authorize(opts, request.headers.get('cookie'));
+    return redirect(url, [...before, ...cookies], redirectStatus(request));
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    return errorPage(error, safeReturnTo(opts.returnTo, homePath(inner.config)), before);
   }
-  return merged;
 }
 
 export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
-  let resolved: { config: ResolvedConfig; provider: Provider; store: SessionStore } | undefined;
-  const ctx = () => {
-    if (!resolved) {
-      const config = resolveConfig(withProviderSettings(options));
-      const provider = (options.provider ?? (config.providerKind === 'oidc' ? oidc() : workos))(config);
-      resolved = { config, provider, store: new SessionStore(config, provider, { cacheSize: options.sessionCacheSize, refreshStore: options.refreshStore }) };
-    }
-    return resolved;
-  };
+  const inner = createInternal(options);
+  const continueHere = (action: 'sign-in' | 'step-up' | 'sign-out', request: Request) =>
+    continuePage(action, sameOriginUrl(request, inner.config.basePath), homePath(inner.config));
 
   const kit: AuthKit = {
-    get config() {
-      return ctx().config;
-    },
-    get provider() {
-      return ctx().provider;
-    },
-    get store() {
-      return ctx().store;
-    },
-
-    authorize(opts, cookieHeader) {
-      const { config, provider } = ctx();
-      return startFlow(config, provider, opts, cookieHeader);
-    },
-
     async signIn(request, opts = {}) {
       // SECURITY.md §10, §11: a prefetch seals nothing; another site may not replace a session.
       if (!isTopLevelNavigation(request.headers)) return notANavigation();
-      const cookieHeader = request.headers.get('cookie');
-      if (isCrossSite(request.headers) && (await kit.getSession(cookieHeader))) return continuePage('sign-in', sameOriginUrl(request, kit.config.basePath), homePath(kit.config));
-      const { url, cookies } = await kit.authorize({ kind: 'sign-in', ...opts, returnTo: opts.returnTo ?? refererPath(request) }, cookieHeader);
-      return redirect(url, cookies, redirectStatus(request));
+      if (isCrossSite(request.headers) && (await kit.getSession(request))) return continueHere('sign-in', request);
+      return startAt(inner, request, { kind: 'sign-in', ...opts, returnTo: opts.returnTo ?? refererPath(request) });
     },
 
     async stepUp(request, opts = {}) {
       if (!isTopLevelNavigation(request.headers)) return notANavigation();
-      if (isCrossSite(request.headers)) return continuePage('step-up', sameOriginUrl(request, kit.config.basePath), homePath(kit.config));
+      if (isCrossSite(request.headers)) return continueHere('step-up', request);
       const returnTo = opts.returnTo ?? refererPath(request);
-      const cookieHeader = request.headers.get('cookie');
-      const { auth, cookies: refreshed } = await kit.resolveSession(cookieHeader, 'expired');
+      const { auth, cookies: refreshed } = await inner.resolveSession(request.headers.get('cookie'), 'expired');
       if (!auth) return kit.signIn(request, { returnTo });
-      const { url, cookies } = await kit.authorize({ kind: 'step-up', current: auth, ...opts, returnTo }, cookieHeader);
-      return redirect(url, [...refreshed, ...cookies], redirectStatus(request));
-    },
-
-    completeCallback(url, cookieHeader) {
-      const { config, provider, store } = ctx();
-      return completeCallback(config, provider, store, url, parseCookieHeader(cookieHeader));
-    },
-
-    async runStepUpHooks(outcome, hooks = {}) {
-      const tx = outcome.transaction;
-      try {
-        if (outcome.ok && outcome.stepUp) {
-          await options.onStepUp?.(outcome.stepUp);
-          await hooks.onStepUp?.(outcome.stepUp);
-        } else if (!outcome.ok && tx?.kind === 'step-up') {
-          const event: StepUpRejection = { code: outcome.error.code, message: outcome.error.message, returnTo: outcome.returnTo, requirement: requirementOf(tx), userId: tx.sub };
-          if (outcome.error.detail) event.detail = outcome.error.detail as StepUpRejection['detail'];
-          if (tx.sid) event.sessionId = tx.sid;
-          await options.onStepUpRejected?.(event);
-          await hooks.onStepUpRejected?.(event);
-        }
-      } catch (error) {
-        // An audit sink that is down must not undo an authentication that succeeded; it must be loud.
-        console.error('[authkit-stepup] step-up audit hook failed:', error);
-      }
+      return startAt(inner, request, { kind: 'step-up', current: auth, ...opts, returnTo }, refreshed);
     },
 
     async handleCallback(request, hooks = {}) {
-      const outcome = await kit.completeCallback(new URL(request.url), request.headers.get('cookie'));
-      await kit.runStepUpHooks(outcome, hooks);
+      const outcome = await inner.completeCallback(new URL(request.url), request.headers.get('cookie'));
+      await inner.runStepUpHooks(outcome, hooks);
       if (outcome.transaction?.popup) {
         return outcome.ok
           ? popupPage({ type: 'authkit-stepup:result', ok: true }, outcome.returnTo, outcome.cookies)
@@ -205,39 +139,19 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
     },
 
     handleAuthRoute(request, hooks = {}) {
-      return handleAuthRoute(kit, request, hooks);
+      return handleAuthRoute(kit, inner, request, hooks);
     },
 
     async getSession(input) {
-      const { auth } = await kit.resolveSession(cookieHeaderOf(input), 'never');
+      const { auth } = await inner.resolveSession(cookieHeaderOf(input), 'never');
       return auth;
     },
 
-    resolveSession(cookieHeader, mode) {
-      return ctx().store.resolve(parseCookieHeader(cookieHeader), mode);
-    },
-
-    signOutUrl(cookieHeader, returnTo) {
-      const { config, provider, store } = ctx();
-      return signOutUrl(config, provider, store, cookieHeader, returnTo);
-    },
-
     async signOut(request, opts = {}) {
-      if (isCrossSite(request.headers)) return continuePage('sign-out', sameOriginUrl(request, kit.config.basePath), homePath(kit.config));
-      const { url, cookies } = await kit.signOutUrl(request.headers.get('cookie'), opts.returnTo);
+      if (isCrossSite(request.headers)) return continueHere('sign-out', request);
+      const { url, cookies } = await inner.signOutUrl(request.headers.get('cookie'), opts.returnTo);
       return redirect(url, cookies, redirectStatus(request));
     },
-
-    authRoutePath(action, params = {}) {
-      const { config } = ctx();
-      const q = new URLSearchParams({ authkit: action });
-      if (params.maxAge !== undefined) q.set('maxAge', String(params.maxAge));
-      if (params.mfa) q.set('mfa', '1');
-      q.set('returnTo', safeReturnTo(params.returnTo, homePath(config)));
-      if (params.popup) q.set('popup', '1');
-      if (params.resume) q.set('resume', params.resume);
-      return `${config.redirectUri.pathname}?${q}`;
-    },
   };
-  return kit;
+  return attachInternal(kit, inner);
 }

@@ -39,7 +39,7 @@ export interface Resolution {
   auth: AuthInfo | null;
   /** Cookies to write: a rotated session, or the deletion of a dead one. */
   cookies: CookieToSet[];
-  /** Signed out only because the token expired and this caller may not refresh. */
+  /** Signed out only because the token expired and this caller may not (or cannot) refresh. */
   needsRefresh: boolean;
   reason: ResolutionReason;
   /** A valid token inside `refreshBuffer` that this call did not rotate (a caller that may write cookies could). */
@@ -140,11 +140,14 @@ export class SessionStore {
   }
 
   /**
-   * The whole per-request decision: who is signed in, and which cookies to write. Refreshes only
-   * when `mode` allows it (the caller can write cookies). Transient provider failures keep the
-   * cookie; a definitive refusal after expiry signs the user out.
+   * The whole per-request decision, for every caller: who is signed in, and which cookies to
+   * write. `mode` is how far the caller would refresh (`expired`: only a dead token; `expiring`:
+   * also one inside `refreshBuffer`); `canWrite`, asked only when a refresh is due, whether it can
+   * persist the rotation (a server component cannot, and a rotation it cannot write would sign the
+   * user out on the next request). Transient provider failures keep the cookie; a definitive
+   * refusal after expiry signs the user out.
    */
-  async resolve(cookies: Map<string, string>, mode: RefreshMode): Promise<Resolution> {
+  async resolve(cookies: Map<string, string>, mode: RefreshMode, canWrite: () => boolean | Promise<boolean> = () => true): Promise<Resolution> {
     const answer = (auth: AuthInfo | null, reason: ResolutionReason, written: CookieToSet[] = [], expiring = false): Resolution => ({
       auth,
       cookies: written,
@@ -160,7 +163,7 @@ export class SessionStore {
         return answer(null, 'unavailable');
       case 'valid': {
         const expiring = state.auth.expiresAt - Date.now() / 1000 < this.config.refreshBuffer;
-        if (mode !== 'expiring' || !expiring) return answer(state.auth, 'valid', [], expiring);
+        if (mode !== 'expiring' || !expiring || !(await canWrite())) return answer(state.auth, 'valid', [], expiring);
         const session = state.session ?? (await unsealSession(readSessionSeal(cookies, this.config.cookieName) ?? '', this.config.cookiePassword));
         if (!session) return answer(state.auth, 'valid', [], expiring);
         try {
@@ -172,7 +175,7 @@ export class SessionStore {
         }
       }
       case 'expired': {
-        if (mode === 'never') return answer(null, 'needs-refresh');
+        if (mode === 'never' || !(await canWrite())) return answer(null, 'needs-refresh');
         try {
           const refreshed = await this.refresh(state.session);
           return answer(refreshed.auth, 'refreshed', this.cookiesFor(refreshed.seal, cookies));

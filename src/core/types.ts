@@ -63,7 +63,10 @@ export interface AuthInfo {
   /** Epoch seconds at which the access token expires. */
   expiresAt: number;
   accessToken: string;
-  /** The verified access-token claims, for custom claims. */
+  /**
+   * The verified access-token claims, for custom claims. With `oidc({ mfa })`, `amr` here is the
+   * mapped list (the same as `amr` above; docs/providers.md says why).
+   */
   claims: Readonly<JWTPayload>;
 }
 

@@ -6,8 +6,8 @@ import { homePath } from '../core/config.js';
 import { safeReturnTo } from '../core/return-to.js';
 import { toClientAuth, type ClientAuth } from '../core/client-auth.js';
 import { readStepUpParams, type StepUpOptions } from '../core/step-up-params.js';
-import { getAuthKit } from './instance.js';
-import { authRouteRedirect, currentPath, requestCookieHeader, sessionWritable, trySetCookies } from './request-context.js';
+import { internalKit } from './instance.js';
+import { authRouteRedirect, currentPath, requestCookieHeader, resolveRequestSession, trySetCookies } from './request-context.js';
 
 /**
  * "Confirm it's you": `<form action={stepUp}>` (fields `maxAge`, `mfa`, `returnTo` optional) or
@@ -16,22 +16,22 @@ import { authRouteRedirect, currentPath, requestCookieHeader, sessionWritable, t
  * session that already meets the requirement goes straight to `returnTo`.
  */
 export async function stepUp(input?: FormData | StepUpOptions): Promise<never> {
-  const kit = getAuthKit();
+  const kit = internalKit();
   const options = readStepUpParams(input);
   const returnTo = options.returnTo ?? (await currentPath(undefined, homePath(kit.config)));
+  const { auth } = await resolveRequestSession(kit, 'expired');
   const cookieHeader = await requestCookieHeader();
-  const { auth, cookies: refreshed } = await kit.resolveSession(cookieHeader, 'expired');
   const { url, cookies } = auth
     ? await kit.authorize({ kind: 'step-up', current: auth, ...options, returnTo }, cookieHeader)
     : await kit.authorize({ kind: 'sign-in', returnTo }, cookieHeader);
   // Called while rendering a page, nothing can be written: the auth route seals it instead.
-  if (!(await trySetCookies([...refreshed, ...cookies]))) redirect(authRouteRedirect(kit, kit.authRoutePath('step-up', { ...options, returnTo })));
+  if (!(await trySetCookies(cookies))) redirect(authRouteRedirect(kit, kit.authRoutePath('step-up', { ...options, returnTo })));
   redirect(url);
 }
 
 /** `<form action={signIn}>`: start a sign-in and come back to `returnTo` (or this page). */
 export async function signIn(input?: FormData | { returnTo?: string }): Promise<never> {
-  const kit = getAuthKit();
+  const kit = internalKit();
   const raw = input instanceof FormData ? input.get('returnTo') : input?.returnTo;
   const returnTo = typeof raw === 'string' && raw ? safeReturnTo(raw, homePath(kit.config)) : await currentPath(undefined, homePath(kit.config));
   const { url, cookies } = await kit.authorize({ kind: 'sign-in', returnTo }, await requestCookieHeader());
@@ -41,7 +41,7 @@ export async function signIn(input?: FormData | { returnTo?: string }): Promise<
 
 /** `<form action={signOut}>`: clear the session and end it at the provider. */
 export async function signOut(input?: FormData | { returnTo?: string }): Promise<never> {
-  const kit = getAuthKit();
+  const kit = internalKit();
   const raw = input instanceof FormData ? input.get('returnTo') : input?.returnTo;
   const returnTo = safeReturnTo(typeof raw === 'string' ? raw : undefined, homePath(kit.config));
   const { url, cookies } = await kit.signOutUrl(await requestCookieHeader(), returnTo);
@@ -56,13 +56,6 @@ export async function signOut(input?: FormData | { returnTo?: string }): Promise
  * rotation it could not write would sign the user out later.
  */
 export async function getClientAuth(): Promise<ClientAuth | null> {
-  const kit = getAuthKit();
-  const cookieHeader = await requestCookieHeader();
-  const read = await kit.resolveSession(cookieHeader, 'never');
-  if (!(read.needsRefresh || read.expiring) || !(await sessionWritable(kit, cookieHeader))) {
-    return read.auth ? toClientAuth(read.auth) : null;
-  }
-  const { auth, cookies } = await kit.resolveSession(cookieHeader, 'expiring');
-  await trySetCookies(cookies);
+  const { auth } = await resolveRequestSession(internalKit(), 'expiring');
   return auth ? toClientAuth(auth) : null;
 }

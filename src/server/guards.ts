@@ -4,7 +4,7 @@ import { signedOutChallenge, stepUpChallenge } from '../core/challenge.js';
 import { evaluateStepUp } from '../core/step-up.js';
 import type { AuthInfo, StepUpRequirement, StepUpResult } from '../core/types.js';
 import { homePath } from '../core/config.js';
-import { getAuthKit } from './instance.js';
+import { internalKit } from './instance.js';
 import { authRouteRedirect, currentPath, isServerAction, requestCookieHeader, trySetCookies } from './request-context.js';
 import { getSession, withAuth } from './with-auth.js';
 
@@ -15,7 +15,7 @@ import { getSession, withAuth } from './with-auth.js';
  */
 export async function requireStepUp(requirement: StepUpRequirement, options: { returnTo?: string } = {}): Promise<AuthInfo> {
   const auth = await withAuth({ ensureSignedIn: true, ...options });
-  const kit = getAuthKit();
+  const kit = internalKit();
   if (evaluateStepUp(auth, requirement, undefined, kit.config).satisfied) return auth;
   const returnTo = await currentPath(options.returnTo, homePath(kit.config));
   if (await isServerAction()) {
@@ -41,7 +41,7 @@ export type StepUpCheck =
  */
 export async function checkStepUp(requirement: StepUpRequirement): Promise<StepUpCheck> {
   const auth = await getSession();
-  const result = evaluateStepUp(auth, requirement, undefined, getAuthKit().config);
+  const result = evaluateStepUp(auth, requirement, undefined, internalKit().config);
   return result.satisfied && auth ? { satisfied: true, auth, result } : { satisfied: false, auth, result };
 }
 
@@ -58,7 +58,7 @@ export async function checkStepUp(requirement: StepUpRequirement): Promise<StepU
 export async function guardApiRoute(requirement: StepUpRequirement = {}): Promise<AuthInfo | Response> {
   const auth = await getSession();
   if (!auth) return signedOutChallenge();
-  const { config } = getAuthKit();
+  const { config } = internalKit();
   if (evaluateStepUp(auth, requirement, undefined, config).satisfied) return auth;
   return stepUpChallenge(requirement, { acrValues: config.mfaAcrValues });
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { createAuthKit, type AuthKit, type AuthKitOptions } from '../core/authkit.js';
+import { internal, type AuthKitInternal } from '../core/internal.js';
 import { setSharedAuthKit, sharedAuthKit } from '../core/shared-instance.js';
 
 /**
@@ -13,4 +14,9 @@ export function configureAuthKit(options: AuthKitOptions): AuthKit {
 /** The process-wide instance: one session cache and one single-flight refresh for every request. */
 export function getAuthKit(): AuthKit {
   return sharedAuthKit();
+}
+
+/** The shared instance's building blocks, for this package's own glue (not exported). */
+export function internalKit(): AuthKitInternal {
+  return internal(sharedAuthKit());
 }

@@ -1,12 +1,12 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
-import type { AuthKit } from '../core/authkit.js';
+import type { AuthKitInternal } from '../core/internal.js';
+import type { Resolution } from '../core/session-store.js';
 import { PATH_HEADER } from '../core/config.js';
 import { parseCookieHeader } from '../core/cookies.js';
 import { sessionCookieOptions } from '../core/session-cookie.js';
 import { safeReturnTo } from '../core/return-to.js';
 import type { CookieToSet } from '../core/types.js';
-
 
 /**
  * The request's cookies as a Cookie header, read through `cookies()`: after a server action, Next
@@ -60,8 +60,8 @@ export async function currentPath(explicit?: string, home = '/'): Promise<string
  * its `basePath` to an app-relative redirect while rendering, which would give
  * `/app/app/callback/…`; an absolute URL (on the redirect URI's origin) is left alone.
  */
-export function authRouteRedirect(kit: AuthKit, path: string): string {
-  return kit.config.basePath ? new URL(path, kit.config.redirectUri).href : path;
+export function authRouteRedirect({ config }: AuthKitInternal, path: string): string {
+  return config.basePath ? new URL(path, config.redirectUri).href : path;
 }
 
 /**
@@ -93,10 +93,21 @@ export async function trySetCookies(toSet: CookieToSet[]): Promise<boolean> {
  * session cookie to its own value and attributes — harmless where allowed, and Next throws
  * (writing nothing) during a server-component render.
  */
-export async function sessionWritable(kit: AuthKit, cookieHeader: string | null): Promise<boolean> {
-  const { config } = kit;
+export async function sessionWritable({ config }: AuthKitInternal, cookieHeader: string | null): Promise<boolean> {
   const jar = parseCookieHeader(cookieHeader);
   const name = jar.has(config.cookieName) ? config.cookieName : `${config.cookieName}.0`;
   const current = jar.get(name);
   return current !== undefined && (await trySetCookies([{ name, value: current, options: sessionCookieOptions(config) }]));
+}
+
+/**
+ * The one way server glue reads the session: the request's cookies, refreshed as far as `mode`
+ * asks *and* this context can persist (server actions and route handlers can; a render cannot, so
+ * an expired token there answers `needs-refresh`), with the rotated cookies written.
+ */
+export async function resolveRequestSession(inner: AuthKitInternal, mode: 'expired' | 'expiring'): Promise<Resolution> {
+  const cookieHeader = await requestCookieHeader();
+  const resolution = await inner.resolveSession(cookieHeader, mode, () => sessionWritable(inner, cookieHeader));
+  if (resolution.cookies.length > 0) await trySetCookies(resolution.cookies);
+  return resolution;
 }

@@ -21,6 +21,7 @@ import { workos, type AuthKitOptions, type ProviderFactory } from '../../src/ind
 import { SessionCache } from '../../src/core/session-cache.js';
 import type { AuthInfo } from '../../src/core/types.js';
 import { startHarness, type Harness } from '../helpers/flow.js';
+import { internal } from '../../src/core/internal.js';
 
 /** The WorkOS provider with its token verifications counted. */
 function countingProvider(counter: { verifies: number }): ProviderFactory {
@@ -87,15 +88,15 @@ describe('session read fast path', () => {
     expect(iron.unseals).toBe(5);
     expect(counter.verifies).toBe(5);
     expect(h.idp.stats().jwksRequests).toBe(jwks);
-    expect(k.store.cache.size).toBe(0);
+    expect(internal(k).store.cache.size).toBe(0);
   });
 
   it('reading a session never seals: signed in, signed out, or a garbage cookie', async () => {
     const { kit: k } = kit();
     for (const mode of ['never', 'expired', 'expiring'] as const) {
-      expect((await k.resolveSession(cookie, mode)).cookies).toEqual([]);
-      expect((await k.resolveSession(null, mode)).cookies).toEqual([]);
-      expect((await k.resolveSession('wos-session=garbage', mode)).cookies).toEqual([]);
+      expect((await internal(k).resolveSession(cookie, mode)).cookies).toEqual([]);
+      expect((await internal(k).resolveSession(null, mode)).cookies).toEqual([]);
+      expect((await internal(k).resolveSession('wos-session=garbage', mode)).cookies).toEqual([]);
     }
     expect(await k.getSession('theme=dark')).toBeNull();
     expect(iron.seals).toBe(0);
@@ -107,7 +108,7 @@ describe('session read fast path', () => {
     const tampered = `wos-session=${seal.slice(0, 60)}${seal[60] === 'a' ? 'b' : 'a'}${seal.slice(61)}`;
     expect(await k.getSession(tampered)).toBeNull();
     expect(await k.getSession(tampered)).toBeNull();
-    expect(k.store.cache.size).toBe(0);
+    expect(internal(k).store.cache.size).toBe(0);
     expect(iron.unseals).toBe(2);
     expect(counter.verifies).toBe(0); // the unseal already failed
   });

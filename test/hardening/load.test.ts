@@ -3,6 +3,7 @@ import { decodeJwt } from 'jose';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { Jar, startHarness, type Harness } from '../helpers/flow.js';
 import { PASSWORD } from './support/fake-workos.js';
+import { internal } from '../../src/core/internal.js';
 
 // Invariant 7 under load, on loopback only: 200 browsers keep clicking through an access-token
 // expiry (dev IdP tokens live 2 s, no clock tolerance). Every request must see its user, every
@@ -74,7 +75,7 @@ describe('200 concurrent browsers across a token expiry (invariant 7)', () => {
         // Sometimes two requests at once (a page and its data fetch), with the same cookie.
         const header = jar.header();
         const burst = Math.random() < 0.5 ? 2 : 1;
-        const results = await Promise.all(Array.from({ length: burst }, () => kit.resolveSession(header, 'expired')));
+        const results = await Promise.all(Array.from({ length: burst }, () => internal(kit).resolveSession(header, 'expired')));
         for (const res of results) {
           requests++;
           if (!res.auth) errors.push(`browser ${i}: signed out at ${(Date.now() / 1000 - firstExpiry).toFixed(2)} s after expiry`);
@@ -86,7 +87,7 @@ describe('200 concurrent browsers across a token expiry (invariant 7)', () => {
         await sleep(20 + Math.random() * 60);
       }
       // Still signed in (or, on a very slow box, due for its next refresh): never signed out.
-      const last = await kit.resolveSession(jar.header(), 'never');
+      const last = await internal(kit).resolveSession(jar.header(), 'never');
       if (last.auth ? last.auth.sessionId !== sessionId : !last.needsRefresh) errors.push(`browser ${i}: session lost at the end`);
       return seals.size - 1; // rotations this browser went through
     }

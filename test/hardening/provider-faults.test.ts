@@ -7,6 +7,7 @@ import { unsealSession } from '../../src/core/session-cookie.js';
 import { PASSWORD, startFakeWorkos, type Fault, type FakeWorkos } from './support/fake-workos.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { sessionSetCookies } from './support/checks.js';
+import { internal } from '../../src/core/internal.js';
 
 // Invariant 7 with a loopback proxy in front of the dev IdP that fails on demand. A session
 // survives every fault that says nothing about its grant, comes back when the provider does, and
@@ -58,7 +59,7 @@ describe('provider faults behind a proxy (invariant 7)', () => {
     jump(301_000);
     proxy.authenticate = fault;
     for (let i = 0; i < 3; i++) {
-      const res = await kit.resolveSession(cookie, 'expired');
+      const res = await internal(kit).resolveSession(cookie, 'expired');
       expect(res.auth).toBeNull();
       expect(res.cookies).toEqual([]); // nothing cleared: the next request tries again
     }
@@ -68,7 +69,7 @@ describe('provider faults behind a proxy (invariant 7)', () => {
     expect(page.headers.get('location')).toBeNull();
     expect(sessionSetCookies(page)).toEqual([]);
     proxy.authenticate = null;
-    const back = await kit.resolveSession(cookie, 'expired');
+    const back = await internal(kit).resolveSession(cookie, 'expired');
     expect(back.auth?.user.email).toBe('alice@example.com');
     expect(back.cookies.map((c) => c.name)).toEqual(['wos-session']);
   });
@@ -84,11 +85,11 @@ describe('provider faults behind a proxy (invariant 7)', () => {
   ])('refresh after expiry, provider answers %s: cookie kept (not a definitive refusal)', async (_name, fault) => {
     jump(301_000);
     proxy.authenticate = fault;
-    const res = await kit.resolveSession(cookie, 'expired');
+    const res = await internal(kit).resolveSession(cookie, 'expired');
     expect(res.auth).toBeNull();
     expect(cleared(res.cookies)).toBe(false);
     proxy.authenticate = null;
-    expect((await kit.resolveSession(cookie, 'expired')).auth?.user.email).toBe('alice@example.com');
+    expect((await internal(kit).resolveSession(cookie, 'expired')).auth?.user.email).toBe('alice@example.com');
   });
 
   it('a refresh rejected as already used keeps the session while the access token is valid, signs out once it has expired', async () => {
@@ -96,13 +97,13 @@ describe('provider faults behind a proxy (invariant 7)', () => {
     proxy.authenticate = used;
     // Early refresh (token still valid): the refusal costs nothing.
     const early = h.newKit({ apiUrl: proxy.url, issuer: h.idp.url, clockTolerance: 0, refreshBuffer: 3600 });
-    const still = await early.resolveSession(cookie, 'expiring');
+    const still = await internal(early).resolveSession(cookie, 'expiring');
     expect(still.auth?.user.email).toBe('alice@example.com');
     expect(still.cookies).toEqual([]);
     expect(proxy.counts.authenticate).toBeGreaterThan(0);
     // After expiry the same definitive answer ends the session: the cookie is cleared.
     jump(301_000);
-    const gone = await kit.resolveSession(cookie, 'expired');
+    const gone = await internal(kit).resolveSession(cookie, 'expired');
     expect(gone.auth).toBeNull();
     expect(cleared(gone.cookies)).toBe(true);
     // And the refresh route sends the browser on (signed out), without an error page or a loop.
@@ -159,7 +160,7 @@ describe('provider faults behind a proxy (invariant 7)', () => {
       const fresh = h.newKit({ apiUrl: proxy.url, issuer: h.idp.url });
       proxy.jwks = fault;
       expect(await fresh.getSession(cookie)).toBeNull();
-      const res = await fresh.resolveSession(cookie, 'expired');
+      const res = await internal(fresh).resolveSession(cookie, 'expired');
       expect(res.auth).toBeNull();
       expect(res.cookies).toEqual([]);
       proxy.jwks = null;
@@ -241,7 +242,7 @@ describe('JWKS rotation', () => {
     idp.served = [newKey, oldKey];
     idp.onAuthenticate(async () => ({ json: await idp.tokens() }));
     vi.setSystemTime(Date.now() + 61_000);
-    const res = await kit.resolveSession(cookie, 'expired');
+    const res = await internal(kit).resolveSession(cookie, 'expired');
     expect(res.auth?.user.id).toBe('user_01HARDENINGALICE');
     expect(res.cookies).toHaveLength(1);
     idp.served = [oldKey];

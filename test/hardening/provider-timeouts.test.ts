@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHarness, type Harness } from '../helpers/flow.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { sessionSetCookies } from './support/checks.js';
+import { internal } from '../../src/core/internal.js';
 
 // A provider that accepts the connection and never answers. The SDK's timeouts (`providerTimeout`,
 // 1 s here) must end every request — the test's own timeout is the bound, no clock is read — keep
@@ -39,7 +40,7 @@ describe('a provider that hangs (invariant 7)', () => {
     const authenticateBefore = proxy.counts.authenticate;
     const [refreshes, callback, jwks] = await Promise.all([
       // Twenty requests of one browser at once: one refresh call waits on the provider for all of them.
-      Promise.all(Array.from({ length: 20 }, () => refresher.resolveSession(cookie, 'expired'))),
+      Promise.all(Array.from({ length: 20 }, () => internal(refresher).resolveSession(cookie, 'expired'))),
       callbacker.handleCallback(new Request(callbackUrl, { headers: { cookie: `${cookie}; ${tx}` } })),
       via().getSession(cookie),
     ]);
@@ -58,6 +59,6 @@ describe('a provider that hangs (invariant 7)', () => {
 
     // The provider answers again: everything recovers on the next request.
     proxy.authenticate = proxy.jwks = null;
-    expect((await refresher.resolveSession(cookie, 'expired')).auth?.user.email).toBe('alice@example.com');
+    expect((await internal(refresher).resolveSession(cookie, 'expired')).auth?.user.email).toBe('alice@example.com');
   });
 });

@@ -9,6 +9,7 @@ import { freshSession, PASSWORD, untilExpired } from '../helpers/expired-session
 import { startHarness, type Harness } from '../helpers/flow.js';
 import { hasRedis, startRedis, type RedisServer } from '../helpers/redis.js';
 import { failingStore, hangingStore } from '../helpers/stores.js';
+import { internal } from '../../src/core/internal.js';
 
 // SECURITY.md §7: what an instance reads from the store is used only if it unseals with our cookie
 // password and belongs to the same user and provider session as the cookie in hand. Anyone who can
@@ -57,23 +58,23 @@ describe.skipIf(!hasRedis)('values in the store that are not this session', () =
   it("another user's valid session swapped in is refused: nobody is signed in as bob, nothing deleted, no refresh", async () => {
     const alice = await victim('bob@example.com');
     // A real, freshly refreshed session of bob's: valid seal, valid token.
-    const bobNow = await h.newKit().resolveSession(alice.others[0]!.cookie, 'expired');
+    const bobNow = await internal(h.newKit()).resolveSession(alice.others[0]!.cookie, 'expired');
     await client.set(alice.key, `s:${bobNow.cookies[0]!.value}`, { PX: 60_000 });
     const stats = h.idp.stats();
-    const results = await Promise.all(Array.from({ length: 10 }, () => alice.kit.resolveSession(alice.cookie, 'expired')));
+    const results = await Promise.all(Array.from({ length: 10 }, () => internal(alice.kit).resolveSession(alice.cookie, 'expired')));
     for (const res of results) keptAsIs(res);
     expect(h.idp.stats().authenticateRequests - stats.authenticateRequests).toBe(0);
     // Once the bad value is gone, the cookie refreshes normally: it was never lost.
     await client.del(alice.key);
-    expect((await h.newKit({ refreshStore: redisStore(client) }).resolveSession(alice.cookie, 'expired')).auth?.user.email).toBe('alice@example.com');
+    expect((await internal(h.newKit({ refreshStore: redisStore(client) })).resolveSession(alice.cookie, 'expired')).auth?.user.email).toBe('alice@example.com');
   });
 
   it("the same user's other provider session (another sid) is refused", async () => {
     const alice = await victim('alice@example.com'); // a second sign-in of hers: another sid
-    const otherNow = await h.newKit().resolveSession(alice.others[0]!.cookie, 'expired');
+    const otherNow = await internal(h.newKit()).resolveSession(alice.others[0]!.cookie, 'expired');
     expect(otherNow.auth?.sessionId).not.toBe(alice.before.sessionId);
     await client.set(alice.key, `s:${otherNow.cookies[0]!.value}`, { PX: 60_000 });
-    keptAsIs(await alice.kit.resolveSession(alice.cookie, 'expired'));
+    keptAsIs(await internal(alice.kit).resolveSession(alice.cookie, 'expired'));
   });
 
   it('a session sealed with another password, garbage, or a non-SDK value is refused', async () => {
@@ -81,7 +82,7 @@ describe.skipIf(!hasRedis)('values in the store that are not this session', () =
     const foreign = await sealData({ ...alice.session, user: { ...alice.session.user } }, { password: OTHER_PASSWORD, ttl: 0 });
     for (const value of [`s:${foreign}`, 's:Fe26.2**garbage', 'x:something', '{"json":true}']) {
       await client.set(alice.key, value, { PX: 60_000 });
-      keptAsIs(await alice.kit.resolveSession(alice.cookie, 'expired'));
+      keptAsIs(await internal(alice.kit).resolveSession(alice.cookie, 'expired'));
     }
   });
 
@@ -94,14 +95,14 @@ describe.skipIf(!hasRedis)('values in the store that are not this session', () =
     const otherSid = await sealData({ k: alice.key, sub: alice.session.user.id, sid: 'session_other' }, { password: PASSWORD, ttl: 0 });
     for (const value of [`r:${forged}`, `r:${misplaced}`, `r:${otherSid}`, 'r:']) {
       await client.set(alice.key, value, { PX: 60_000 });
-      keptAsIs(await alice.kit.resolveSession(alice.cookie, 'expired'));
+      keptAsIs(await internal(alice.kit).resolveSession(alice.cookie, 'expired'));
     }
   });
 
   it('a store that hangs costs at most the store timeout, then refreshes in-process', async () => {
     const alice = await victim();
     const started = Date.now();
-    const res = await h.newKit({ refreshStore: hangingStore() }).resolveSession(alice.cookie, 'expired');
+    const res = await internal(h.newKit({ refreshStore: hangingStore() })).resolveSession(alice.cookie, 'expired');
     const elapsed = Date.now() - started;
     expect(res.auth?.sessionId).toBe(alice.before.sessionId);
     expect(elapsed).toBeGreaterThanOrEqual(STORE_TIMEOUT_MS - 50);
@@ -110,12 +111,12 @@ describe.skipIf(!hasRedis)('values in the store that are not this session', () =
 
   it('a store that throws: refreshed in-process at once; a refusal then keeps the cookie (it may be a lost race)', async () => {
     const alice = await victim();
-    const first = await h.newKit({ refreshStore: failingStore() }).resolveSession(alice.cookie, 'expired');
+    const first = await internal(h.newKit({ refreshStore: failingStore() })).resolveSession(alice.cookie, 'expired');
     expect(first.auth?.sessionId).toBe(alice.before.sessionId);
     // A second instance, the store still down: the provider refuses the used token. Without a
     // store that is a sign-out; with a store that failed, it may be a race the store would have
     // prevented, so the cookie stays (the browser holds the first instance's new cookie anyway).
-    keptAsIs(await h.newKit({ refreshStore: failingStore() }).resolveSession(alice.cookie, 'expired'));
-    expect((await h.newKit().resolveSession(alice.cookie, 'expired')).cookies[0]?.options.maxAge).toBe(0);
+    keptAsIs(await internal(h.newKit({ refreshStore: failingStore() })).resolveSession(alice.cookie, 'expired'));
+    expect((await internal(h.newKit()).resolveSession(alice.cookie, 'expired')).cookies[0]?.options.maxAge).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import { startHarness, type Harness } from '../helpers/flow.js';
 import { startIdpGate, type IdpGate } from '../helpers/idp-gate.js';
 import { startInstances, summarize, type Instance, type RequestResult } from '../helpers/instances.js';
 import { hasRedis, startRedis, type RedisServer } from '../helpers/redis.js';
+import { internal } from '../../src/core/internal.js';
 
 // SECURITY.md §7, the store's faults, with 4 OS processes and a real redis-server: the store
 // dying, a claimant dying, the store never there. None of them may sign anybody out, and no
@@ -80,7 +81,7 @@ describe.skipIf(!hasRedis)('shared refresh faults across processes', () => {
     // The browser keeps the new cookie (nothing deleted it) and the provider session lives on.
     expect(h.idp.session(before.sessionId)?.status).toBe('active');
     const next = await unsealSession(results.find((r) => r.seal)!.seal!, PASSWORD);
-    await expect(h.newKit().store.refresh(next!)).resolves.toMatchObject({ auth: { sessionId: before.sessionId } });
+    await expect(internal(h.newKit()).store.refresh(next!)).resolves.toMatchObject({ auth: { sessionId: before.sessionId } });
     // Bounded by the store failing, not by any timeout (the default providerTimeout + claim TTL is 27 s).
     expect(summary.slowestMs).toBeLessThan(10_000);
   });
@@ -133,7 +134,7 @@ describe.skipIf(!hasRedis)('shared refresh faults across processes', () => {
       // Each refusal may be a race the store would have prevented: the cookie is kept.
       expect(summary).toMatchObject({ signedIn: PER_INSTANCE, deleted: 0, newSessions: 1 });
       const next = await unsealSession(results.find((r) => r.seal)!.seal!, PASSWORD);
-      await expect(workos.newKit().store.refresh(next!)).resolves.toMatchObject({ auth: { sessionId: before.sessionId } });
+      await expect(internal(workos.newKit()).store.refresh(next!)).resolves.toMatchObject({ auth: { sessionId: before.sessionId } });
       // One claim attempt per process, failed at once (disableOfflineQueue): no store timeout waited out.
       for (const instance of instances) expect(instance.storeCalls).toEqual([{ op: 'setIfAbsent', outcome: 'error' }, { op: 'set', outcome: 'error' }].slice(0, instance.storeCalls.length));
     } finally {

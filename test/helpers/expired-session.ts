@@ -1,5 +1,6 @@
 import { APP, Jar, type Harness } from './flow.js';
 import type { WorkerConfig } from './refresh-worker.js';
+import { internal } from '../../src/core/internal.js';
 
 export const PASSWORD = 'test-password-that-is-at-least-32-chars';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,7 +19,7 @@ export async function freshSession(h: Harness, email = 'alice@example.com') {
 /** Waits until the session's access token has expired (the harness kit must use `clockTolerance: 0`). */
 export async function untilExpired(h: Harness, session: { cookie: string; before: { expiresAt: number } }) {
   await sleep(session.before.expiresAt * 1000 - Date.now() + 100);
-  const probe = await h.kit.resolveSession(session.cookie, 'never');
+  const probe = await internal(h.kit).resolveSession(session.cookie, 'never');
   if (probe.auth || !probe.needsRefresh) throw new Error('the access token did not expire');
 }
 

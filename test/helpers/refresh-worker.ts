@@ -4,6 +4,7 @@
 // `--import ./ts-register.mjs` so it runs the sources in src/.
 import { createClient } from 'redis';
 import type { RefreshStore } from '../../src/index.js';
+import { internal } from '../../src/core/internal.js';
 
 export interface WorkerConfig {
   clientId: string;
@@ -89,7 +90,7 @@ function reporting(inner: RefreshStore): RefreshStore {
 
 async function request(cookie: string): Promise<RequestResult> {
   const started = performance.now();
-  const res = await kit.resolveSession(cookie, 'expired');
+  const res = await internal(kit).resolveSession(cookie, 'expired');
   const session = res.cookies.find((c) => c.name === 'wos-session');
   const result: RequestResult = { pid: process.pid, signedIn: res.auth !== null, deleted: session?.options.maxAge === 0, ms: performance.now() - started };
   if (res.auth) {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authkitMiddleware, authkitProxy } from '../../src/middleware.js';
 import { parseCookieHeader } from '../../src/core/cookies.js';
 import { APP, startHarness, type Harness } from '../helpers/flow.js';
+import { internal } from '../../src/core/internal.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -205,7 +206,7 @@ describe('authkitMiddleware under basePath and trailingSlash', () => {
     h.app.store(done);
     const forged = await kit.handleAuthRoute(h.request('/app/callback?authkit=refresh&returnTo=%2F%2Fevil.example'));
     expect(forged.headers.get('location')).toBe('/app');
-    expect(kit.authRoutePath('sign-in')).toBe('/app/callback?authkit=sign-in&returnTo=%2Fapp');
+    expect(internal(kit).authRoutePath('sign-in')).toBe('/app/callback?authkit=sign-in&returnTo=%2Fapp');
   });
 
   it('basePath: the proxy recognises its own auth route and does not refresh there', async () => {

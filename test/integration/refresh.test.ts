@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { createAuthKit } from '../../src/index.js';
 import { startHarness, type Harness } from '../helpers/flow.js';
+import { internal } from '../../src/core/internal.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -26,11 +27,11 @@ describe('refresh', () => {
     const before = await signInAndExpire();
     const cookie = h.app.header();
     expect(await h.kit.getSession(cookie)).toBeNull();
-    const never = await h.kit.resolveSession(cookie, 'never');
+    const never = await internal(h.kit).resolveSession(cookie, 'never');
     expect(never).toMatchObject({ auth: null, needsRefresh: true, cookies: [], reason: 'needs-refresh' });
     expect(h.idp.stats().refreshes).toBe(0);
 
-    const refreshed = await h.kit.resolveSession(cookie, 'expired');
+    const refreshed = await internal(h.kit).resolveSession(cookie, 'expired');
     expect(refreshed.auth?.user.id).toBe(before.user.id);
     expect(refreshed.auth?.sessionId).toBe(before.sessionId);
     // auth_time and amr come from the last interactive authentication, never from the refresh.
@@ -45,7 +46,7 @@ describe('refresh', () => {
   it('100 concurrent requests with an expired token: one refresh reaches the provider, all succeed', async () => {
     await signInAndExpire();
     const cookie = h.app.header();
-    const results = await Promise.all(Array.from({ length: 100 }, () => h.kit.resolveSession(cookie, 'expired')));
+    const results = await Promise.all(Array.from({ length: 100 }, () => internal(h.kit).resolveSession(cookie, 'expired')));
     expect(results.filter((r) => r.auth !== null)).toHaveLength(100);
     expect(h.idp.stats().refreshes + h.idp.stats().refreshFailures).toBe(1);
     // Everyone got the same rotated session.
@@ -55,8 +56,8 @@ describe('refresh', () => {
   it('a request arriving just after the rotation with the old cookie still gets the new session', async () => {
     await signInAndExpire();
     const cookie = h.app.header();
-    const first = await h.kit.resolveSession(cookie, 'expired');
-    const late = await h.kit.resolveSession(cookie, 'expired');
+    const first = await internal(h.kit).resolveSession(cookie, 'expired');
+    const late = await internal(h.kit).resolveSession(cookie, 'expired');
     expect(late.auth?.user.id).toBe(first.auth?.user.id);
     expect(h.idp.stats().refreshes + h.idp.stats().refreshFailures).toBe(1);
   });
@@ -73,9 +74,9 @@ describe('refresh', () => {
   it('a definitive invalid_grant after expiry signs out (clears the cookie)', async () => {
     await signInAndExpire();
     const cookie = h.app.header();
-    await h.kit.resolveSession(cookie, 'expired'); // rotates: the old refresh token is now used
+    await internal(h.kit).resolveSession(cookie, 'expired'); // rotates: the old refresh token is now used
     const elsewhere = h.newKit(); // another process: no shared single-flight
-    const res = await elsewhere.resolveSession(cookie, 'expired');
+    const res = await internal(elsewhere).resolveSession(cookie, 'expired');
     expect(res.auth).toBeNull();
     expect(res.cookies.find((c) => c.name === 'wos-session')?.options.maxAge).toBe(0);
   });
@@ -87,8 +88,8 @@ describe('refresh', () => {
       const cookie = long.app.header();
       // Another process rotates first, so this refresh token is already used.
       const session = await unsealSession(long.app.get('wos-session')!, 'test-password-that-is-at-least-32-chars');
-      await long.newKit().store.refresh(session!);
-      const res = await long.kit.resolveSession(cookie, 'expiring');
+      await internal(long.newKit()).store.refresh(session!);
+      const res = await internal(long.kit).resolveSession(cookie, 'expiring');
       expect(res.auth?.user.email).toBe('alice@example.com');
       expect(res.cookies).toEqual([]);
       expect(long.idp.stats().refreshFailures).toBe(1);
@@ -132,12 +133,12 @@ describe('provider outages keep the session (invariant 7)', () => {
       try {
         for (const m of ['down', 500, 429] as const) {
           mode = m;
-          const res = await kit.resolveSession(cookie, 'expired');
+          const res = await internal(kit).resolveSession(cookie, 'expired');
           expect(res.auth).toBeNull();
           expect(res.cookies).toEqual([]); // nothing cleared
         }
         mode = 'up';
-        const recovered = await kit.resolveSession(cookie, 'expired');
+        const recovered = await internal(kit).resolveSession(cookie, 'expired');
         expect(recovered.auth?.user.email).toBe('alice@example.com');
       } finally {
         proxy.closeAllConnections();

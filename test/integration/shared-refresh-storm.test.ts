@@ -4,6 +4,7 @@ import { startHarness, type Harness } from '../helpers/flow.js';
 import { expiredSession, PASSWORD, workerConfig } from '../helpers/expired-session.js';
 import { startInstances, storm, summarize, type Instance } from '../helpers/instances.js';
 import { hasRedis, startRedis, type RedisServer } from '../helpers/redis.js';
+import { internal } from '../../src/core/internal.js';
 
 // SECURITY.md §7 across processes: 100 concurrent requests with one expired cookie, spread over 4
 // OS processes (each its own SDK instance), against a provider that revokes the whole session when
@@ -54,7 +55,7 @@ describe.skipIf(!hasRedis)(`a refresh storm over ${INSTANCES} processes against 
 
     // The session lives on: its new refresh token still works at the provider.
     const next = await unsealSession(results[0]!.seal!, PASSWORD);
-    await expect(h.newKit().store.refresh(next!)).resolves.toMatchObject({ auth: { sessionId: before.sessionId } });
+    await expect(internal(h.newKit()).store.refresh(next!)).resolves.toMatchObject({ auth: { sessionId: before.sessionId } });
   });
 
   it('without a store: one refresh per process, 1 wins, 75 cookies deleted, and the reuse revokes the winner too', { timeout: 60_000 }, async () => {
@@ -78,6 +79,6 @@ describe.skipIf(!hasRedis)(`a refresh storm over ${INSTANCES} processes against 
     // And the provider revoked the whole session on the reuse: the winner's new refresh token is dead too.
     expect(h.idp.session(before.sessionId)?.status).toBe('reuse_detected');
     const winner = await unsealSession(results.find((r) => r.seal)!.seal!, PASSWORD);
-    await expect(h.newKit().store.refresh(winner!)).rejects.toMatchObject({ code: 'refresh_failed', providerCode: 'invalid_grant' });
+    await expect(internal(h.newKit()).store.refresh(winner!)).rejects.toMatchObject({ code: 'refresh_failed', providerCode: 'invalid_grant' });
   });
 });

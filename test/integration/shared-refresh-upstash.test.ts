@@ -6,6 +6,7 @@ import { expiredSession } from '../helpers/expired-session.js';
 import { startHarness, type Harness } from '../helpers/flow.js';
 import { hasRedis, startRedis, type RedisServer } from '../helpers/redis.js';
 import { startUpstashBridge, type UpstashBridge } from '../helpers/upstash-bridge.js';
+import { internal } from '../../src/core/internal.js';
 
 // The Upstash adapter with the real @upstash/redis client (what serverless functions and Edge
 // middleware use), against a real Redis through a bridge that speaks Upstash's REST protocol.
@@ -44,7 +45,7 @@ describe.skipIf(!hasRedis)('upstashStore with the real @upstash/redis client', (
     const { cookie, before } = await expiredSession(h);
     const stats = h.idp.stats();
     const kits = Array.from({ length: 4 }, () => h.newKit({ refreshStore: upstashStore(client()) }));
-    const results = await Promise.all(kits.flatMap((kit) => Array.from({ length: 25 }, () => kit.resolveSession(cookie, 'expired'))));
+    const results = await Promise.all(kits.flatMap((kit) => Array.from({ length: 25 }, () => internal(kit).resolveSession(cookie, 'expired'))));
     expect(h.idp.stats().authenticateRequests - stats.authenticateRequests).toBe(1);
     expect(results.filter((r) => r.auth?.sessionId === before.sessionId)).toHaveLength(100);
     expect(results.filter((r) => r.cookies.some((c) => c.options.maxAge === 0))).toHaveLength(0);
@@ -56,7 +57,7 @@ describe.skipIf(!hasRedis)('upstashStore with the real @upstash/redis client', (
     for (const redisClient of [client('wrong-token'), new Redis({ url: 'http://127.0.0.1:9', token: 't', enableTelemetry: false })]) {
       const { cookie, before } = await expiredSession(h);
       const started = Date.now();
-      const res = await h.newKit({ refreshStore: upstashStore(redisClient) }).resolveSession(cookie, 'expired');
+      const res = await internal(h.newKit({ refreshStore: upstashStore(redisClient) })).resolveSession(cookie, 'expired');
       expect(res.auth?.sessionId).toBe(before.sessionId);
       expect(Date.now() - started).toBeLessThan(STORE_TIMEOUT_MS + 1_500);
     }

@@ -9,6 +9,7 @@ import { startHarness, type Harness } from '../helpers/flow.js';
 import { startIdpGate } from '../helpers/idp-gate.js';
 import { hasRedis, startRedis, type RedisServer } from '../helpers/redis.js';
 import { counting } from '../helpers/stores.js';
+import { internal } from '../../src/core/internal.js';
 
 // SECURITY.md §7 with a shared Redis store, instances in one process (each createAuthKit has its
 // own cache and single-flight, as separate processes do): what the store holds, what a late
@@ -42,10 +43,10 @@ describe.skipIf(!hasRedis)('refresh through a shared Redis store', () => {
       await long.signIn({ email: 'alice@example.com' });
       const cookie = long.app.header();
       const kit = long.newKit({ refreshStore: store });
-      for (let i = 0; i < 50; i++) expect((await kit.resolveSession(cookie, 'expired')).auth?.user.email).toBe('alice@example.com');
-      expect(kit.store.cache.size).toBe(1); // 49 of those were cache hits
+      for (let i = 0; i < 50; i++) expect((await internal(kit).resolveSession(cookie, 'expired')).auth?.user.email).toBe('alice@example.com');
+      expect(internal(kit).store.cache.size).toBe(1); // 49 of those were cache hits
       for (const mode of ['never', 'expired', 'expiring'] as const) {
-        expect((await long.newKit({ refreshStore: store }).resolveSession(cookie, mode)).auth?.user.email).toBe('alice@example.com');
+        expect((await internal(long.newKit({ refreshStore: store })).resolveSession(cookie, mode)).auth?.user.email).toBe('alice@example.com');
       }
       expect(await long.newKit({ refreshStore: store }).getSession(cookie)).not.toBeNull();
       expect(store.total()).toBe(0);
@@ -57,8 +58,8 @@ describe.skipIf(!hasRedis)('refresh through a shared Redis store', () => {
   it('a second instance after the first: takes the published session, no second provider call', async () => {
     const { cookie, before } = await expiredSession(h);
     const stats = h.idp.stats();
-    const first = await instance().resolveSession(cookie, 'expired');
-    const late = await instance().resolveSession(cookie, 'expired');
+    const first = await internal(instance()).resolveSession(cookie, 'expired');
+    const late = await internal(instance()).resolveSession(cookie, 'expired');
     expect(first.auth?.sessionId).toBe(before.sessionId);
     expect(late.auth?.sessionId).toBe(before.sessionId);
     // The very cookie the first instance wrote: one new session, whoever answers.
@@ -71,7 +72,7 @@ describe.skipIf(!hasRedis)('refresh through a shared Redis store', () => {
   it('the store holds no readable token: the key is a SHA-256 hash, the value the sealed cookie', async () => {
     const { cookie, seal } = await expiredSession(h);
     const old = (await unsealSession(seal, PASSWORD))!;
-    const res = await instance().resolveSession(cookie, 'expired');
+    const res = await internal(instance()).resolveSession(cookie, 'expired');
     const next = (await unsealSession(res.cookies[0]!.value, PASSWORD))!;
     const keys = await client.keys('*');
     expect(keys).toEqual([await refreshKey(old.refreshToken)]);
@@ -90,10 +91,10 @@ describe.skipIf(!hasRedis)('refresh through a shared Redis store', () => {
 
   it('a definitive refusal is published: the next instance signs out without asking the provider', async () => {
     const { cookie, before } = await expiredSession(h);
-    await h.kit.provider.endSession({ sessionId: before.sessionId }); // the provider session is over
+    await internal(h.kit).provider.endSession({ sessionId: before.sessionId }); // the provider session is over
     const stats = h.idp.stats();
-    const first = await instance().resolveSession(cookie, 'expired');
-    const second = await instance().resolveSession(cookie, 'expired');
+    const first = await internal(instance()).resolveSession(cookie, 'expired');
+    const second = await internal(instance()).resolveSession(cookie, 'expired');
     for (const res of [first, second]) {
       expect(res.auth).toBeNull();
       expect(res.cookies.find((c) => c.name === 'wos-session')?.options.maxAge).toBe(0);
@@ -111,9 +112,9 @@ describe.skipIf(!hasRedis)('refresh through a shared Redis store', () => {
       const stats = h.idp.stats();
       gate.hold = true;
       const held = gate.nextHeld();
-      const claimant = viaGate().resolveSession(cookie, 'expired');
+      const claimant = internal(viaGate()).resolveSession(cookie, 'expired');
       const call = await held;
-      const waiter = viaGate().resolveSession(cookie, 'expired');
+      const waiter = internal(viaGate()).resolveSession(cookie, 'expired');
       while (store.calls.get === 0) await new Promise((r) => setTimeout(r, 5)); // the waiter polls
       call.drop(); // the provider is unreachable
       for (const res of await Promise.all([claimant, waiter])) {
@@ -123,7 +124,7 @@ describe.skipIf(!hasRedis)('refresh through a shared Redis store', () => {
       expect(h.idp.stats().authenticateRequests - stats.authenticateRequests).toBe(0);
       gate.hold = false;
       await new Promise((r) => setTimeout(r, TRANSIENT_MS + 50));
-      expect((await viaGate().resolveSession(cookie, 'expired')).auth?.sessionId).toBe(before.sessionId);
+      expect((await internal(viaGate()).resolveSession(cookie, 'expired')).auth?.sessionId).toBe(before.sessionId);
     } finally {
       await gate.close();
     }
@@ -135,9 +136,9 @@ describe.skipIf(!hasRedis)('refresh through a shared Redis store', () => {
       await long.signIn();
       const cookie = long.app.header();
       const session = await unsealSession(long.app.get('wos-session')!, PASSWORD);
-      await long.newKit().store.refresh(session!); // another instance without the store rotated first
+      await internal(long.newKit()).store.refresh(session!); // another instance without the store rotated first
       for (const kit of [long.newKit({ refreshStore: store }), long.newKit()]) {
-        const res = await kit.resolveSession(cookie, 'expiring');
+        const res = await internal(kit).resolveSession(cookie, 'expiring');
         expect(res.auth?.user.email).toBe('alice@example.com');
         expect(res.cookies).toEqual([]);
       }

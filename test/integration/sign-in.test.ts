@@ -2,6 +2,7 @@ import { sealData } from 'iron-session';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { startHarness, type Harness } from '../helpers/flow.js';
+import { internal } from '../../src/core/internal.js';
 
 // Sign-in, session reading, sign-out: createAuthKit driven with plain Requests against the dev IdP over HTTP.
 describe('sign-in and session', () => {
@@ -108,7 +109,7 @@ describe('sign-in and session', () => {
     const first = await h.kit.getSession(h.app.header());
     const second = await h.kit.getSession(h.app.header());
     expect(second).toBe(first);
-    expect(h.kit.store.cache.size).toBe(1);
+    expect(internal(h.kit).store.cache.size).toBe(1);
   });
 
   it('signs out: clears the cookie, ends the provider session, refresh stops working', async () => {
@@ -130,7 +131,7 @@ describe('sign-in and session', () => {
     // The provider session is gone: its refresh token no longer works.
     const oldSession = await unsealSession(oldSeal, 'test-password-that-is-at-least-32-chars');
     expect(oldSession?.refreshToken).toBeTypeOf('string');
-    const forcedRefresh = await h.newKit().store.refresh(oldSession!).catch((e: unknown) => e);
+    const forcedRefresh = await internal(h.newKit()).store.refresh(oldSession!).catch((e: unknown) => e);
     expect(forcedRefresh).toMatchObject({ transient: false, providerCode: 'invalid_grant' });
   });
 });

@@ -6,6 +6,7 @@ import { createAuthKit, type AuthKit } from '../../src/index.js';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { startDevIdp, type DevIdp } from '../../src/testing/index.js';
 import { Jar } from '../helpers/flow.js';
+import { internal } from '../../src/core/internal.js';
 
 // "Swap the import; users stay signed in": a `wos-session` cookie written by
 // @workos-inc/authkit-nextjs 4.3.2's own code is read by ours, and one written by ours is read by
@@ -148,7 +149,7 @@ describe('@workos-inc/authkit-nextjs 4.3.2 cookie compatibility', () => {
     // Ours rotates that one in turn; theirs reads the result.
     const session = await unsealSession(theirSeal, PASSWORD);
     expect(session).not.toBeNull();
-    const ourRefresh = await ours.store.refresh(session!);
+    const ourRefresh = await internal(ours).store.refresh(session!);
     const { session: theirView } = await theirs.authkit(new NextRequest(`${APP}/`, { headers: { cookie: `wos-session=${ourRefresh.seal}` } }));
     expect(theirView.user?.id).toBe(before.user.id);
     expect(theirView.accessToken).toBe(ourRefresh.auth.accessToken);

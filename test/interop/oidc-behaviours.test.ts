@@ -7,6 +7,7 @@ import { readSessionSeal, unsealSession } from '../../src/core/session-cookie.js
 import type { Session } from '../../src/core/types.js';
 import { startOidcHarness, type OidcHarness } from './oidc-flow.js';
 import { APP, MFA_ACR, PASSWORD_ACR, RESOURCE } from './op-server.js';
+import { internal } from '../../src/core/internal.js';
 
 // OpenID providers as they really behave (issue 14): MFA reported in the provider's own `amr`
 // names, or only through `acr`; `oidc({ mfa })` says what counts, on verified tokens only. And
@@ -80,7 +81,7 @@ describe.each(['access-token', 'id-token'] as const)('an OP with its own amr nam
     expect(toClientAuth(after).amr).toEqual(['pwd', 'otp']);
 
     // A refresh maps the new tokens the same way.
-    const refreshed = await kit.store.refresh(await sessionOf(h));
+    const refreshed = await internal(kit).store.refresh(await sessionOf(h));
     expect(refreshed.auth.amr).toEqual(['pwd', 'otp']);
   });
 });
@@ -100,7 +101,7 @@ describe.each([
 
     const kit = h.newKit({}, { mfa: { acr: [mfaAcr] } });
     // The RFC 9470 challenge of the guards advertises what the authorize request sends.
-    expect(kit.config.mfaAcrValues).toBe(mfaAcr);
+    expect(internal(kit).config.mfaAcrValues).toBe(mfaAcr);
     const before = (await kit.getSession(h.app.header()))!;
     expect(before.amr).toBeUndefined();
 
@@ -161,7 +162,7 @@ describe.each([
 describe('MFA rules apply to verified tokens only', () => {
   it('maps amr and acr of a verified access token; a token the JWKS does not verify gets nothing', async () => {
     h = await startOidcHarness({ op: { claimsIn: 'access-token', mfaStyle: 'acr-only' } });
-    const verify = h.newKit({}, { mfa: { acr: [MFA_ACR], amr: ALIASES } }).provider.verifyAccessToken;
+    const verify = internal(h.newKit({}, { mfa: { acr: [MFA_ACR], amr: ALIASES } })).provider.verifyAccessToken;
     const base = { sub: 'acct-alice', aud: RESOURCE, client_id: h.op.clientId };
 
     const byAcr = await verify(await h.op.sign({ ...base, acr: MFA_ACR }));

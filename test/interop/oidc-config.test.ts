@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, createAuthKit, oidc, PAPE_MULTI_FACTOR } from '../../src/index.js';
 import { resolveConfig } from '../../src/core/config.js';
+import { internal } from '../../src/core/internal.js';
 
 // Which provider a configuration selects, and what it reads. No network: configuration and the
 // provider object are built lazily and offline.
@@ -44,7 +45,7 @@ describe('provider selection', () => {
       oidc: { audience: 'https://api.example.com', scope: 'openid email offline_access' },
     });
     expect(config.redirectUri.href).toBe('https://app.example.com/callback');
-    expect(createAuthKit({ env: oidcEnv }).provider.kind).toBe('oidc');
+    expect(internal(createAuthKit({ env: oidcEnv })).provider.kind).toBe('oidc');
   });
 
   it('falls back to the WORKOS_ names for the redirect URI and cookie password', () => {
@@ -59,7 +60,7 @@ describe('provider selection', () => {
     const config = resolveConfig({ env: { ...oidcEnv, ...workosEnv } });
     expect(config.providerKind).toBe('workos');
     expect(config.clientId).toBe('client_123');
-    expect(createAuthKit({ env: { ...oidcEnv, ...workosEnv } }).provider.kind).toBe('workos');
+    expect(internal(createAuthKit({ env: { ...oidcEnv, ...workosEnv } })).provider.kind).toBe('workos');
     const missing = failure(() => resolveConfig({ env: { ...workosEnv, WORKOS_API_KEY: '' } }));
     expect(missing.code).toBe('config_missing_api_key');
     expect(missing.message).toMatch(/^WORKOS_API_KEY is not set/);
@@ -93,30 +94,34 @@ describe('provider selection', () => {
       provider: oidc({ issuer: 'https://login.example.org/realms/acme', clientId: 'from-code', clientSecret: 'code-secret', mfaAcrValues: 'gold' }),
       env: { ...workosEnv, ...oidcEnv },
     });
-    expect(kit.config).toMatchObject({ providerKind: 'oidc', clientId: 'from-code', apiKey: 'code-secret', issuer: 'https://login.example.org/realms/acme', mfaAcrValues: 'gold' });
-    expect(kit.config.cookiePassword).toBe('p'.repeat(32));
-    expect(kit.provider.kind).toBe('oidc');
+    expect(internal(kit).config).toMatchObject({ providerKind: 'oidc', clientId: 'from-code', apiKey: 'code-secret', issuer: 'https://login.example.org/realms/acme', mfaAcrValues: 'gold' });
+    expect(internal(kit).config.cookiePassword).toBe('p'.repeat(32));
+    expect(internal(kit).provider.kind).toBe('oidc');
   });
 });
 
 describe('explicit WorkOS', () => {
   it('createAuthKit({ provider: workos }) stays WorkOS even when only AUTH_* variables are set', async () => {
     const { workos } = await import('../../src/index.js');
-    const failureOf = failure(() => createAuthKit({ provider: workos, env: oidcEnv }).config);
+    const failureOf = failure(() => internal(createAuthKit({ provider: workos, env: oidcEnv })).config);
     expect(failureOf.code).toBe('config_missing_client_id');
     expect(failureOf.message).toMatch(/^WORKOS_CLIENT_ID/);
   });
 });
 
 describe('a provider whose discovery fails', () => {
-  it('is provider_unavailable (transient, 503), not a refused refresh: no session ends over it', async () => {
+  it('is provider_unavailable (transient, 503), not a refused refresh: no session ends over it; a sign-in start explains it and seals nothing', async () => {
     const { createServer } = await import('node:http');
     const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('not here'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
       const kit = createAuthKit({ provider: oidc({ issuer: `http://127.0.0.1:${port}/`, clientId: 'c' }), redirectUri: 'http://localhost:3000/callback', cookiePassword: 'p'.repeat(32), env: {} });
-      await expect(kit.signIn(new Request('http://localhost:3000/'))).rejects.toMatchObject({ code: 'provider_unavailable', status: 503, transient: true });
+      const response = await kit.signIn(new Request('http://localhost:3000/'));
+      expect(response.status).toBe(503);
+      expect(await response.text()).toContain('<code>provider_unavailable</code>');
+      expect(response.headers.getSetCookie()).toEqual([]);
+      await expect(internal(kit).authorize({ kind: 'sign-in' }, null)).rejects.toMatchObject({ code: 'provider_unavailable', status: 503, transient: true });
     } finally {
       server.close();
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthKit, hasMfa, oidc, PAPE_MULTI_FACTOR } from '../../src/index.js';
 import { applyMfaRules, compileMfaRules, idClaimsOf, withMfaRules } from '../../src/core/providers/oidc-claims.js';
+import { internal } from '../../src/core/internal.js';
 
 // The pure parts of `oidc({ mfa })`: alias mapping, acr → mfa, what a refresh keeps, and which
 // `acr_values` an MFA step-up sends.
@@ -81,11 +82,11 @@ describe('acr_values for an MFA step-up', () => {
     createAuthKit({ provider, redirectUri: 'https://app.example.com/callback', cookiePassword: 'test-password-that-is-at-least-32-chars', env: {}, ...top });
 
   it('oidc({ mfaAcrValues }) > oidc({ mfa: { acr } }) > createAuthKit({ mfaAcrValues }) > PAPE', () => {
-    expect(kit(oidc(base)).config.mfaAcrValues).toBe(PAPE_MULTI_FACTOR);
-    expect(kit(oidc(base), { mfaAcrValues: 'top' }).config.mfaAcrValues).toBe('top');
-    expect(kit(oidc({ ...base, mfa: { acr: ['urn:okta:loa:2fa:any', 'gold'] } }), { mfaAcrValues: 'top' }).config.mfaAcrValues).toBe('urn:okta:loa:2fa:any gold');
-    expect(kit(oidc({ ...base, mfa: { acr: ['gold'] }, mfaAcrValues: 'explicit' }), { mfaAcrValues: 'top' }).config.mfaAcrValues).toBe('explicit');
+    expect(internal(kit(oidc(base))).config.mfaAcrValues).toBe(PAPE_MULTI_FACTOR);
+    expect(internal(kit(oidc(base), { mfaAcrValues: 'top' })).config.mfaAcrValues).toBe('top');
+    expect(internal(kit(oidc({ ...base, mfa: { acr: ['urn:okta:loa:2fa:any', 'gold'] } }), { mfaAcrValues: 'top' })).config.mfaAcrValues).toBe('urn:okta:loa:2fa:any gold');
+    expect(internal(kit(oidc({ ...base, mfa: { acr: ['gold'] }, mfaAcrValues: 'explicit' }), { mfaAcrValues: 'top' })).config.mfaAcrValues).toBe('explicit');
     // Aliases alone do not change what is requested.
-    expect(kit(oidc({ ...base, mfa: { amr: { password: 'pwd' } } }), { mfaAcrValues: 'top' }).config.mfaAcrValues).toBe('top');
+    expect(internal(kit(oidc({ ...base, mfa: { amr: { password: 'pwd' } } }), { mfaAcrValues: 'top' })).config.mfaAcrValues).toBe('top');
   });
 });

@@ -6,6 +6,7 @@ import { readSessionSeal, unsealSession } from '../../src/core/session-cookie.js
 import type { Session } from '../../src/core/types.js';
 import { startOidcHarness, type OidcHarness } from './oidc-flow.js';
 import { APP, RESOURCE } from './op-server.js';
+import { internal } from '../../src/core/internal.js';
 
 // The generic OpenID Connect provider against a real, certified OP (oidc-provider) over loopback
 // HTTP, driven with plain Requests like the dev-IdP integration tests.
@@ -164,7 +165,7 @@ describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_ti
     await new Promise((resolve) => setTimeout(resolve, 3_100));
     expect(await h.kit.getSession(oldCookies)).toBeNull(); // expired: needs a refresh
 
-    const refreshed = await h.kit.resolveSession(oldCookies, 'expired');
+    const refreshed = await internal(h.kit).resolveSession(oldCookies, 'expired');
     expect(refreshed.auth).not.toBeNull();
     expect(refreshed.auth!.amr).toEqual(['pwd', 'otp']);
     expect(refreshed.auth!.authTime).toBe(first.authTime);
@@ -175,14 +176,14 @@ describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_ti
     expect((await h.kit.getSession(h.app.header()))!.authTime).toBe(first.authTime);
 
     // The same instance, a moment later, with the old cookie (a second tab): served the rotated session.
-    const again = await h.kit.resolveSession(oldCookies, 'expired');
+    const again = await internal(h.kit).resolveSession(oldCookies, 'expired');
     expect(again.auth!.accessToken).toBe(refreshed.auth!.accessToken);
     expect(h.op.tokenRequests()['refresh_token:ok']).toBe(1);
 
     // Another server instance has no such memory: the OP sees a reused refresh token and refuses it.
     const other = h.newKit({ clockTolerance: 0 });
-    await expect(other.store.refresh(original)).rejects.toMatchObject({ code: 'refresh_failed', transient: false, providerCode: 'invalid_grant' });
-    const replay = await other.resolveSession(oldCookies, 'expired');
+    await expect(internal(other).store.refresh(original)).rejects.toMatchObject({ code: 'refresh_failed', transient: false, providerCode: 'invalid_grant' });
+    const replay = await internal(other).resolveSession(oldCookies, 'expired');
     expect(replay.auth).toBeNull();
     expect(replay.cookies.some((c) => c.name === 'wos-session' && c.options.maxAge === 0)).toBe(true);
     expect(h.op.tokenRequests()['refresh_token:error']).toBeGreaterThanOrEqual(1);
@@ -241,8 +242,8 @@ describe('oidc provider: a step-up that comes back in a new OP session', () => {
     expect(after.sessionId).not.toBe(before.sessionId);
     expect(events[0]).toMatchObject({ previousSessionId: before.sessionId, sessionId: after.sessionId, previousSessionEnded: true });
     // A copy of the old cookie can no longer refresh; the new session can.
-    await expect(h.newKit().store.refresh(original)).rejects.toMatchObject({ code: 'refresh_failed', providerCode: 'invalid_grant' });
-    await expect(h.newKit().store.refresh(await sessionOf(h))).resolves.toBeTruthy();
+    await expect(internal(h.newKit()).store.refresh(original)).rejects.toMatchObject({ code: 'refresh_failed', providerCode: 'invalid_grant' });
+    await expect(internal(h.newKit()).store.refresh(await sessionOf(h))).resolves.toBeTruthy();
   });
 });
 
@@ -258,8 +259,8 @@ describe('oidc provider: configuration, audience and errors', () => {
       AUTH_RESOURCE: RESOURCE,
     };
     const kit = createAuthKit({ env });
-    expect(kit.config.providerKind).toBe('oidc');
-    expect(kit.provider.kind).toBe('oidc');
+    expect(internal(kit).config.providerKind).toBe('oidc');
+    expect(internal(kit).provider.kind).toBe('oidc');
     const done = await kit.handleCallback(await h.throughOp(await kit.signIn(h.request('/'), { returnTo: '/x' })));
     expect(done.headers.get('location')).toBe('/x');
     h.app.store(done);
@@ -278,7 +279,7 @@ describe('oidc provider: configuration, audience and errors', () => {
 
   it('accepts access tokens for its audience issued to this client only, and maps a custom subject claim', async () => {
     h = await startOidcHarness({ op: { claimsIn: 'access-token' } });
-    const verify = h.kit.provider.verifyAccessToken;
+    const verify = internal(h.kit).provider.verifyAccessToken;
     const base = { sub: 'acct-alice', aud: RESOURCE };
     expect((await verify(await h.op.sign({ ...base, client_id: h.op.clientId }))).ok).toBe(true);
     expect((await verify(await h.op.sign({ ...base, azp: h.op.clientId }))).ok).toBe(true);
@@ -295,7 +296,7 @@ describe('oidc provider: configuration, audience and errors', () => {
     expect(await verify(await h.op.sign({ ...expired, azp: 'someone-else' }))).toMatchObject({ ok: false, reason: 'invalid' });
 
     // Okta's custom authorization servers put the login in `sub` and the user id in `uid`.
-    const okta = h.newKit({}, { subjectClaim: 'uid' }).provider.verifyAccessToken;
+    const okta = internal(h.newKit({}, { subjectClaim: 'uid' })).provider.verifyAccessToken;
     const verdict = await okta(await h.op.sign({ ...base, sub: 'alice@example.com', uid: 'acct-alice' }));
     expect(verdict.ok && verdict.payload.sub).toBe('acct-alice');
     expect((await okta(await h.op.sign(base))).ok).toBe(false);
@@ -339,18 +340,18 @@ describe('oidc provider: configuration, audience and errors', () => {
     h = await startOidcHarness({ op: { claimsIn: 'id-token' } });
     await h.signIn();
     const session = await sessionOf(h);
-    await expect(h.kit.store.refresh({ ...session, refreshToken: 'not-a-real-token' })).rejects.toMatchObject({
+    await expect(internal(h.kit).store.refresh({ ...session, refreshToken: 'not-a-real-token' })).rejects.toMatchObject({
       code: 'refresh_failed',
       transient: false,
       providerCode: 'invalid_grant',
     });
     await h.op.close();
-    const error = await h.kit.store.refresh(session).catch((e: unknown) => e);
+    const error = await internal(h.kit).store.refresh(session).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ code: 'provider_unavailable', transient: true });
     // A fresh process that cannot even discover the OP treats sessions as unavailable, not invalid.
     const cold = h.newKit();
-    expect(await cold.store.read(parseCookieHeader(h.app.header()))).toMatchObject({ status: 'unavailable' });
+    expect(await internal(cold).store.read(parseCookieHeader(h.app.header()))).toMatchObject({ status: 'unavailable' });
     h = undefined;
   });
 });

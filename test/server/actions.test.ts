@@ -170,10 +170,8 @@ describe('stepUp', () => {
     expect((await complete(flows[3]!.to)).headers.get('location')).toBe('/d');
   });
 
-  // DEFECT (reported): an action is also a plain async function a page can call. There cookies are
-  // read-only, trySetCookies() returns false, and stepUp still redirects to the IdP — without the
-  // transaction, so the callback answers unknown_state. requireStepUp falls back to the auth route
-  // in that case; stepUp should too. Remove `.fails` once fixed.
+  // An action is also a plain async function a page can call; there cookies are read-only, so the
+  // auth route seals the transaction instead.
   it('called while rendering a page, the step-up still completes', async () => {
     await signedInAnHourAgo();
     inRender(app.app.header(), { path: '/danger' });
@@ -181,6 +179,24 @@ describe('stepUp', () => {
     const start = to.url.startsWith('/') ? await app.server.handleAuthRoute(app.request(to.url)) : actionResponse(to.url);
     const done = await app.server.handleCallback(await app.throughIdp(start, {}));
     expect(done.headers.get('location')).toBe('/danger');
+  });
+
+  it('called while rendering with an expired access token: no rotation there (it could not be written); the auth route refreshes once and steps up', async () => {
+    const before = await signedInAnHourAgo();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 6 * 60_000);
+    inRender(app.app.header(), { path: '/danger' });
+    const to = await expectRedirect(() => stepUp({ maxAge: 60 }));
+    expect(app.idp.stats().refreshes).toBe(0);
+    expect(to.url).toMatch(/^\/callback\?authkit=step-up&maxAge=60&/);
+    const start = await app.server.handleAuthRoute(app.request(to.url));
+    expect(app.idp.stats().refreshes).toBe(1);
+    expect(new URL(start.headers.get('location')!).searchParams.get('login_hint')).toBe('alice@example.com');
+    app.app.store(start);
+    const done = await app.server.handleCallback(await app.throughIdp(start, {}));
+    expect(done.headers.get('location')).toBe('/danger');
+    app.app.store(done);
+    expect((await app.kit.getSession(app.app.header()))?.sessionId).toBe(before.sessionId);
   });
 });
 

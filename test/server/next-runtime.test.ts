@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createAuthKit, type AuthKit } from '../../src/index.js';
+import { createAuthKit } from '../../src/index.js';
+import { internal, type AuthKitInternal } from '../../src/core/internal.js';
 import { HIDDEN_HEADERS, inAction, inRender, READONLY_COOKIES_MESSAGE, redirect as stubRedirect, redirectOf } from '../helpers/next-stubs.js';
 
 // The glue's premises, checked against the Next installed here — its real `next/headers`, run
@@ -36,7 +37,7 @@ let next: {
   redirect: typeof import('next/dist/client/components/redirect.js');
 };
 let glue: typeof import('../../src/server/request-context.js');
-let kit: AuthKit;
+let kit: AuthKitInternal;
 
 beforeAll(async () => {
   // Next's server installs AsyncLocalStorage globally before loading its request APIs.
@@ -50,13 +51,13 @@ beforeAll(async () => {
     redirect: await import('next/dist/client/components/redirect.js'),
   };
   glue = await import('../../src/server/request-context.js');
-  kit = createAuthKit({
+  kit = internal(createAuthKit({
     clientId: 'client_runtime',
     apiKey: 'sk_runtime',
     redirectUri: 'http://localhost:3000/callback',
     cookiePassword: 'runtime-test-cookie-password-32-chars-min',
     env: {},
-  });
+  }));
 });
 
 interface Simulated {

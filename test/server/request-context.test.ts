@@ -5,6 +5,7 @@ import { withAuth } from '../../src/server/index.js';
 import { APP } from '../helpers/flow.js';
 import { cookieWrites, expectRedirect, inAction, inRender, inRouteHandler, READONLY_COOKIES_MESSAGE, simulateRequest } from '../helpers/next-stubs.js';
 import { startServerApp, type ServerApp } from '../helpers/server-app.js';
+import { internal } from '../../src/core/internal.js';
 
 vi.mock('server-only', () => ({}));
 vi.mock('next/headers', () => import('../helpers/next-stubs.js'));
@@ -132,7 +133,7 @@ describe('readStepUpParams: one reader for the auth route query, a posted form a
       [{ maxAge: 0 }],
       [{ mfa: true, popup: true, resume: 'R'.repeat(30) }],
     ])('%j', (params) => {
-      const path = app.server.authRoutePath('step-up', params);
+      const path = internal(app.server).authRoutePath('step-up', params);
       expect(path.startsWith('/callback?authkit=step-up')).toBe(true);
       expect(readStepUpParams(new URL(path, APP).searchParams)).toEqual({ returnTo: '/', ...params });
     });

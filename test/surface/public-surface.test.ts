@@ -47,3 +47,13 @@ describe('public surface', () => {
     }
   });
 });
+
+describe('the AuthKit object', () => {
+  it('shows app code its flows only: the glue our Next adapters use (sessions, stores, authorize URLs) is not on it', async () => {
+    const { createAuthKit } = await import('../../src/index.js');
+    const kit = createAuthKit({ clientId: 'c', apiKey: 'k', redirectUri: 'http://localhost:3000/callback', cookiePassword: 'p'.repeat(32), env: {} });
+    expect(Object.keys(kit).sort()).toEqual(['getSession', 'handleAuthRoute', 'handleCallback', 'signIn', 'signOut', 'stepUp']);
+    expect(Object.getOwnPropertyNames(kit).sort()).toEqual(['getSession', 'handleAuthRoute', 'handleCallback', 'signIn', 'signOut', 'stepUp']);
+    expect(JSON.stringify(kit)).toBe('{}');
+  });
+});
