@@ -71,7 +71,7 @@ export class SessionStore {
     if (!session) return { status: 'none' };
     const verdict = await this.provider.verifyAccessToken(session.accessToken);
     if (verdict.ok) {
-      // Invariant 1: the token must be for the user we sealed.
+      // SECURITY.md §1: the token must be for the user we sealed.
       if (verdict.payload.sub !== session.user.id) return { status: 'none' };
       const auth = Object.freeze(toAuthInfo(session, verdict.payload));
       this.cache.set(seal, auth);
@@ -97,7 +97,7 @@ export class SessionStore {
   }
 
   /**
-   * Invariant 7 (SECURITY.md §7): one provider call per refresh token in this process; concurrent
+   * SECURITY.md §7: one provider call per refresh token in this process; concurrent
    * and slightly late callers with the same old cookie share the rotated session. With a
    * `refreshStore`, one provider call across every instance that shares it (see shared-refresh.ts);
    * the in-process single-flight stays in front, so a process makes one store round per refresh.
