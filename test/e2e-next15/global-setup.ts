@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ROOT } from '../../scripts/lib/app.mjs';
 import { prepareCompatApp } from '../../scripts/lib/compat.mjs';
-import type { E2EContext } from '../e2e/context.js';
+import { e2eContext } from '../e2e/stack.js';
 import type { Next15Context } from './context.js';
 import { startNext15Stack } from './stack.js';
 
@@ -28,12 +28,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startNext15Stack({ appDir: app.appDir, logName: 'next15-server.log' });
   log(`app on ${stack.baseUrl}, dev IdP on ${stack.idp.url} (server log: test-results/next15-server.log)`);
 
-  const e2e: E2EContext = {
-    baseUrl: stack.baseUrl,
-    idpUrl: stack.idp.url,
-    idpApiKey: stack.idp.apiKey,
-    users: stack.idp.users.map((u) => ({ email: u.email, password: u.password, mfaCode: u.mfa?.code })),
-  };
   const next15: Next15Context = {
     appDir: app.appDir,
     nextVersion: app.nextVersion,
@@ -41,7 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     tarball: { filename: app.tarball.filename, sha256: app.tarball.sha256, files: app.tarball.files },
     middleware: app.middleware,
   };
-  project.provide('e2e', e2e);
+  project.provide('e2e', e2eContext(stack));
   project.provide('next15', next15);
   return async () => {
     await stack.stop();

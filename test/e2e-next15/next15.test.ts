@@ -12,9 +12,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT } from '../../scripts/lib/app.mjs';
 import { middlewareBuild } from '../../scripts/lib/compat.mjs';
-import { completeLogin, env, homeFacts, isE2E, launchBrowser, nextLogin, onIdp, openSession } from '../e2e/helpers.js';
+import { appUrl, completeLogin, env, homeFacts, isE2E, launchBrowser, nextLogin, onApp, onIdp, openSession, pathOf, signIn, signInStale } from '../e2e/helpers.js';
 import './context.js';
-import { appUrl, onApp, pathOf, signIn, signInStale } from './helpers.js';
 
 describe.runIf(isE2E)('Next 15 (middleware.ts on Edge), package installed from its tarball', () => {
   let browser: Browser;

@@ -9,14 +9,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { homeFacts, isE2E, launchBrowser, screenshotAll } from '../e2e/helpers.js';
+import type { Stack } from '../e2e/stack.js';
 import './context.js';
-import { startNext15Stack, type Next15Stack } from './stack.js';
+import { startNext15Stack } from './stack.js';
 
 const TTL = 32;
 
 describe.runIf(isE2E)('Next 15: access-token expiry', () => {
   let browser: Browser;
-  let stack: Next15Stack;
+  let stack: Stack;
   beforeAll(async () => {
     [browser, stack] = await Promise.all([
       launchBrowser(),

@@ -6,8 +6,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { ensureBuilt } from '../../scripts/lib/app.mjs';
-import type { E2EContext } from './context.js';
-import { startStack } from './stack.js';
+import { e2eContext, startStack } from './stack.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (line: string) => console.log(`[e2e] ${line}`);
@@ -18,13 +17,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startStack({ logName: 'next-server.log' });
   log(`app on ${stack.baseUrl}, dev IdP on ${stack.idp.url} (server log: test-results/next-server.log)`);
 
-  const context: E2EContext = {
-    baseUrl: stack.baseUrl,
-    idpUrl: stack.idp.url,
-    idpApiKey: stack.idp.apiKey,
-    users: stack.idp.users.map((u) => ({ email: u.email, password: u.password, mfaCode: u.mfa?.code })),
-  };
-  project.provide('e2e', context);
+  project.provide('e2e', e2eContext(stack));
   return async () => {
     await stack.stop();
   };

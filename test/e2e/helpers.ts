@@ -1,13 +1,14 @@
 /**
- * Browser helpers for the e2e suite: one Chromium per file, a fresh context (cookie jar) per test,
+ * Browser helpers for the e2e suites: one Chromium per file, a fresh context (cookie jar) per test,
  * a screenshot of every open page when a test fails, and the dev IdP's login page driven like a
- * person would.
+ * person would. The ones that navigate the app go through `appUrl()`, so they also serve the
+ * Next 15 suite's app under its base path (`env().baseUrl` stays the origin).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect, inject, type TestContext } from 'vitest';
-import type { E2EContext } from './context.js';
+import { pageUrl, type AppLocation, type E2EContext } from './context.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -106,9 +107,24 @@ export function onIdp(page: Page): Promise<void> {
   return page.waitForURL((url) => url.origin === origin);
 }
 
+/**
+ * A page of the app, e.g. `/account` → `http://localhost:<port>/account`, or
+ * `http://localhost:<port>/app/account/` for an app under `/app` with trailingSlash.
+ */
+export function appUrl(path = '/', app: AppLocation = env()): string {
+  return pageUrl(app, path);
+}
+
+/** Waits for the app at `path` under its base path (with its trailing slash, if any), e.g. '/account'. */
 export function onApp(page: Page, path: string): Promise<void> {
   const { baseUrl } = env();
-  return page.waitForURL((url) => url.origin === baseUrl && url.pathname === path);
+  const want = new URL(appUrl(path)).pathname;
+  return page.waitForURL((url) => url.origin === baseUrl && url.pathname === want);
+}
+
+/** The current page's path (pathname only). */
+export function pathOf(page: Page): string {
+  return new URL(page.url()).pathname;
 }
 
 /**
@@ -128,9 +144,9 @@ export async function completeLogin(page: Page, email: string): Promise<void> {
   }
 }
 
-/** Signs in from the home page through the real login form. */
+/** Signs in from the home page through the real login form; lands on the home page. */
 export async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(env().baseUrl);
+  await page.goto(appUrl('/'));
   await page.getByTestId('sign-in').click();
   await onIdp(page);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -145,7 +161,7 @@ export async function signIn(page: Page, email: string): Promise<void> {
  */
 export async function signInStale(page: Page, email: string, age = 3600): Promise<void> {
   await nextLogin({ email, authTime: now() - age });
-  await page.goto(env().baseUrl);
+  await page.goto(appUrl('/'));
   await page.getByTestId('sign-in').click();
   await onApp(page, '/');
   await page.getByTestId('session-id').waitFor();
@@ -166,7 +182,7 @@ export async function homeFacts(page: Page): Promise<HomeFacts> {
 
 /** Audit rows (newest first) as plain objects. */
 export async function auditRows(page: Page): Promise<Array<{ kind: string; action: string | null; text: string }>> {
-  await page.goto(`${env().baseUrl}/audit`);
+  await page.goto(appUrl('/audit'));
   await page.getByRole('heading', { name: 'Audit log' }).waitFor();
   return page.getByTestId('audit-row').evaluateAll((rows) =>
     rows.map((row) => ({ kind: row.getAttribute('data-kind') ?? '', action: row.getAttribute('data-action'), text: row.textContent ?? '' })),
