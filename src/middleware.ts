@@ -2,9 +2,10 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { createAuthKit, type AuthKitOptions } from './core/authkit.js';
 import { homePath, PATH_HEADER } from './core/config.js';
 import { applyCookies, serializeCookie } from './core/cookies.js';
+import { ProviderError } from './core/errors.js';
 import { isCrossSite, isTopLevelNavigation } from './core/request-kind.js';
 import { internal, type AuthKitInternal } from './core/internal.js';
-import { continuePage } from './core/responses.js';
+import { continuePage, errorPage } from './core/responses.js';
 import { compileExemptPattern } from './core/route-match.js';
 import { compileRoutePolicies } from './core/route-policies.js';
 import { sharedAuthKit } from './core/shared-instance.js';
@@ -63,8 +64,14 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
       if (!isTopLevelNavigation(request.headers)) return withCookies(new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), cookies);
       // SECURITY.md §11: another site may link here, but not start a step-up by itself.
       if (stepUpNeeded && isCrossSite(request.headers)) return withCookies(continuePage('step-up', here, homePath(authkit.config)), cookies);
-      const start = await authkit.authorize(auth ? { kind: 'step-up', current: auth, ...requirement, returnTo: here } : { kind: 'sign-in', returnTo: here }, cookieHeader);
-      return redirectTo(start.url, [...cookies, ...start.cookies]);
+      try {
+        const start = await authkit.authorize(auth ? { kind: 'step-up', current: auth, ...requirement, returnTo: here } : { kind: 'sign-in', returnTo: here }, cookieHeader);
+        return redirectTo(start.url, [...cookies, ...start.cookies]);
+      } catch (error) {
+        // The provider unreachable (OpenID discovery down): say so (503), keep a rotated session.
+        if (error instanceof ProviderError && error.transient) return withCookies(errorPage(error, here, []), cookies);
+        throw error;
+      }
     }
 
     const headers = new Headers(request.headers);

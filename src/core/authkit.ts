@@ -11,7 +11,7 @@ import type { RefreshStore } from './refresh-store.js';
 import { safeReturnTo } from './return-to.js';
 import { withResume, type StepUpOptions } from './step-up-params.js';
 import type { AuthorizeOptions, SignInOptions } from './start-flow.js';
-import type { AuthInfo } from './types.js';
+import type { AuthInfo, CookieToSet } from './types.js';
 
 export type { StepUpOptions } from './step-up-params.js';
 export type { SignInOptions } from './start-flow.js';
@@ -85,16 +85,21 @@ function sameOriginUrl(request: Request, basePath: string): string {
 }
 
 /**
- * Redirect to the provider to start a flow. The provider's discovery document or keys being
- * unreachable is an outage to explain (503, nothing written), not a 500.
+ * Redirect to the provider to start a flow. The provider being unreachable (OpenID discovery down)
+ * is an outage to explain — a 503 page, or the popup's result — not a 500; nothing is sealed, and
+ * a session rotated on the way (`before`) is still written (SECURITY.md §7).
  */
-async function startAt(inner: AuthKitInternal, request: Request, opts: AuthorizeOptions, before: Parameters<typeof redirect>[1] = []): Promise<Response> {
+async function startAt(inner: AuthKitInternal, request: Request, opts: AuthorizeOptions, before: CookieToSet[] = []): Promise<Response> {
   try {
     const { url, cookies } = await inner.authorize(opts, request.headers.get('cookie'));
     return redirect(url, [...before, ...cookies], redirectStatus(request));
   } catch (error) {
-    if (!(error instanceof ProviderError)) throw error;
-    return errorPage(error, safeReturnTo(opts.returnTo, homePath(inner.config)), before);
+    if (!(error instanceof ProviderError && error.transient)) throw error;
+    const returnTo = safeReturnTo(opts.returnTo, homePath(inner.config));
+    if (opts.kind === 'step-up' && opts.popup) {
+      return popupPage({ type: 'authkit-stepup:result', ok: false, code: 'provider_unavailable', message: error.message }, returnTo, before, error.status);
+    }
+    return errorPage(error, returnTo, before);
   }
 }
 

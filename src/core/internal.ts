@@ -14,8 +14,10 @@ import type { CookieToSet } from './types.js';
 
 /**
  * The building blocks our own framework glue (server helpers, proxy, auth route) works with. App
- * code gets the flows on `AuthKit`; this half is reachable only from inside the package (no entry
- * point exports it), the split Clerk keeps with `@clerk/nextjs/internal`.
+ * code gets the flows on `AuthKit`; this half is not part of the API (no entry point exports it or
+ * its types; it hangs off the kit under a non-enumerable symbol, so it is never logged or
+ * serialised) — the split Clerk keeps with `@clerk/nextjs/internal`. Server code holding a kit
+ * could still reach it; it is not a secrecy boundary, and nothing of it reaches the client.
  */
 export interface AuthKitInternal {
   /** Resolved on first use; throws `ConfigError` naming the variable to fix. */
@@ -49,7 +51,9 @@ const INTERNAL = Symbol.for('authkit-stepup.internal');
 /** The internal half of a kit made by `createAuthKit`. */
 export function internal(kit: AuthKit): AuthKitInternal {
   const found = (kit as unknown as Record<symbol, AuthKitInternal | undefined>)[INTERNAL];
-  if (!found) throw new TypeError('authkit-stepup: expected an AuthKit made by createAuthKit().');
+  if (!found) {
+    throw new TypeError('authkit-stepup: expected an AuthKit made by createAuthKit() of this version. Two copies of the package in one app? Check `npm ls authkit-stepup`.');
+  }
   return found;
 }
 

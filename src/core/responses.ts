@@ -1,5 +1,5 @@
 import { serializeCookie } from './cookies.js';
-import type { AuthKitError, CallbackErrorCode } from './errors.js';
+import type { AuthKitError, CallbackErrorCode, ProviderErrorCode } from './errors.js';
 import type { CookieToSet } from './types.js';
 
 /** Every response a flow builds is personal: never cached by a shared cache. */
@@ -38,8 +38,8 @@ export function errorPage(error: AuthKitError, returnTo: string, cookies: Cookie
 export interface PopupResult {
   type: 'authkit-stepup:result';
   ok: boolean;
-  /** Set when `ok` is false: the callback's rejection. */
-  code?: CallbackErrorCode;
+  /** Set when `ok` is false: the callback's rejection, or the provider being unreachable at the start. */
+  code?: CallbackErrorCode | Extract<ProviderErrorCode, 'provider_unavailable'>;
   message?: string;
 }
 

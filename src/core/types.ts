@@ -64,8 +64,8 @@ export interface AuthInfo {
   expiresAt: number;
   accessToken: string;
   /**
-   * The verified access-token claims, for custom claims. With `oidc({ mfa })`, `amr` here is the
-   * mapped list (the same as `amr` above; docs/providers.md says why).
+   * The verified access-token claims, for custom claims. With `oidc({ mfa })`, an `amr` here is the
+   * mapped list; read `amr` above, which also falls back to the ID token's (docs/providers.md).
    */
   claims: Readonly<JWTPayload>;
 }

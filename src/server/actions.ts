@@ -7,7 +7,7 @@ import { safeReturnTo } from '../core/return-to.js';
 import { toClientAuth, type ClientAuth } from '../core/client-auth.js';
 import { readStepUpParams, type StepUpOptions } from '../core/step-up-params.js';
 import { internalKit } from './instance.js';
-import { authRouteRedirect, currentPath, requestCookieHeader, resolveRequestSession, trySetCookies } from './request-context.js';
+import { authRouteRedirect, currentPath, requestCookieHeader, resolveRequestSession, tryAuthorize, trySetCookies } from './request-context.js';
 
 /**
  * "Confirm it's you": `<form action={stepUp}>` (fields `maxAge`, `mfa`, `returnTo` optional) or
@@ -19,14 +19,15 @@ export async function stepUp(input?: FormData | StepUpOptions): Promise<never> {
   const kit = internalKit();
   const options = readStepUpParams(input);
   const returnTo = options.returnTo ?? (await currentPath(undefined, homePath(kit.config)));
-  const { auth } = await resolveRequestSession(kit, 'expired');
-  const cookieHeader = await requestCookieHeader();
-  const { url, cookies } = auth
-    ? await kit.authorize({ kind: 'step-up', current: auth, ...options, returnTo }, cookieHeader)
-    : await kit.authorize({ kind: 'sign-in', returnTo }, cookieHeader);
-  // Called while rendering a page, nothing can be written: the auth route seals it instead.
-  if (!(await trySetCookies(cookies))) redirect(authRouteRedirect(kit, kit.authRoutePath('step-up', { ...options, returnTo })));
-  redirect(url);
+  const viaAuthRoute = authRouteRedirect(kit, kit.authRoutePath('step-up', { ...options, returnTo }));
+  const { auth, needsRefresh } = await resolveRequestSession(kit, 'expired');
+  // An expired token this context cannot rotate (a page render): the auth route refreshes, then steps up.
+  if (needsRefresh) redirect(viaAuthRoute);
+  const start = await tryAuthorize(kit, auth ? { kind: 'step-up', current: auth, ...options, returnTo } : { kind: 'sign-in', returnTo }, await requestCookieHeader());
+  // Called while rendering, nothing can be written; with the provider unreachable, there is an
+  // outage to explain: the auth route does either.
+  if (!start || !(await trySetCookies(start.cookies))) redirect(viaAuthRoute);
+  redirect(start.url);
 }
 
 /** `<form action={signIn}>`: start a sign-in and come back to `returnTo` (or this page). */
@@ -34,9 +35,9 @@ export async function signIn(input?: FormData | { returnTo?: string }): Promise<
   const kit = internalKit();
   const raw = input instanceof FormData ? input.get('returnTo') : input?.returnTo;
   const returnTo = typeof raw === 'string' && raw ? safeReturnTo(raw, homePath(kit.config)) : await currentPath(undefined, homePath(kit.config));
-  const { url, cookies } = await kit.authorize({ kind: 'sign-in', returnTo }, await requestCookieHeader());
-  if (!(await trySetCookies(cookies))) redirect(authRouteRedirect(kit, kit.authRoutePath('sign-in', { returnTo })));
-  redirect(url);
+  const start = await tryAuthorize(kit, { kind: 'sign-in', returnTo }, await requestCookieHeader());
+  if (!start || !(await trySetCookies(start.cookies))) redirect(authRouteRedirect(kit, kit.authRoutePath('sign-in', { returnTo })));
+  redirect(start.url);
 }
 
 /** `<form action={signOut}>`: clear the session and end it at the provider. */

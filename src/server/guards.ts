@@ -5,7 +5,7 @@ import { evaluateStepUp } from '../core/step-up.js';
 import type { AuthInfo, StepUpRequirement, StepUpResult } from '../core/types.js';
 import { homePath } from '../core/config.js';
 import { internalKit } from './instance.js';
-import { authRouteRedirect, currentPath, isServerAction, requestCookieHeader, trySetCookies } from './request-context.js';
+import { authRouteRedirect, currentPath, isServerAction, requestCookieHeader, tryAuthorize, trySetCookies } from './request-context.js';
 import { getSession, withAuth } from './with-auth.js';
 
 /**
@@ -19,8 +19,8 @@ export async function requireStepUp(requirement: StepUpRequirement, options: { r
   if (evaluateStepUp(auth, requirement, undefined, kit.config).satisfied) return auth;
   const returnTo = await currentPath(options.returnTo, homePath(kit.config));
   if (await isServerAction()) {
-    const { url, cookies } = await kit.authorize({ kind: 'step-up', current: auth, ...requirement, returnTo }, await requestCookieHeader());
-    if (await trySetCookies(cookies)) redirect(url);
+    const start = await tryAuthorize(kit, { kind: 'step-up', current: auth, ...requirement, returnTo }, await requestCookieHeader());
+    if (start && (await trySetCookies(start.cookies))) redirect(start.url);
   }
   redirect(authRouteRedirect(kit, kit.authRoutePath('step-up', { ...requirement, returnTo })));
 }

@@ -1,6 +1,8 @@
 import 'server-only';
 import { cookies, headers } from 'next/headers';
+import { ProviderError } from '../core/errors.js';
 import type { AuthKitInternal } from '../core/internal.js';
+import type { AuthorizeOptions } from '../core/start-flow.js';
 import type { Resolution } from '../core/session-store.js';
 import { PATH_HEADER } from '../core/config.js';
 import { parseCookieHeader } from '../core/cookies.js';
@@ -110,4 +112,18 @@ export async function resolveRequestSession(inner: AuthKitInternal, mode: 'expir
   const resolution = await inner.resolveSession(cookieHeader, mode, () => sessionWritable(inner, cookieHeader));
   if (resolution.cookies.length > 0) await trySetCookies(resolution.cookies);
   return resolution;
+}
+
+/**
+ * `authorize`, or `null` when the provider is unreachable (OpenID discovery down): the caller then
+ * sends the browser to the auth route, which tries again and, if it is still down, explains the
+ * outage with a 503 page — one place for that answer, not an error boundary per page.
+ */
+export async function tryAuthorize(inner: AuthKitInternal, options: AuthorizeOptions, cookieHeader: string | null): Promise<{ url: string; cookies: CookieToSet[] } | null> {
+  try {
+    return await inner.authorize(options, cookieHeader);
+  } catch (error) {
+    if (error instanceof ProviderError && error.transient) return null;
+    throw error;
+  }
 }

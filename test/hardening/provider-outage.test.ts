@@ -1,0 +1,118 @@
+import { NextRequest } from 'next/server';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ProviderError, workos, type ProviderFactory } from '../../src/index.js';
+import { authkitMiddleware } from '../../src/middleware.js';
+import { requireStepUp, signIn, stepUp } from '../../src/server/index.js';
+import { APP, COOKIE_PASSWORD } from '../helpers/flow.js';
+import { expectRedirect, inAction, refusedWrites, responseCookies } from '../helpers/next-stubs.js';
+import { now, startServerApp, type ServerApp } from '../helpers/server-app.js';
+
+vi.mock('server-only', () => ({}));
+vi.mock('next/headers', () => import('../helpers/next-stubs.js'));
+vi.mock('next/navigation', () => import('../helpers/next-stubs.js'));
+
+// The provider unreachable at the moment a flow starts (an OpenID provider's discovery document
+// down; any provider whose authorize URL needs the network). Every place that starts a flow
+// answers with the outage — a 503 page, the popup's result, or a redirect to the auth route that
+// renders it — never a 500, nothing sealed, and a session rotated on the way is kept (SECURITY.md §7).
+
+let down = false;
+/** WorkOS against the dev IdP, except that building the authorize URL fails while `down`. */
+const flaky: ProviderFactory = (config) => {
+  const provider = workos(config);
+  return {
+    ...provider,
+    async authorizationUrl(params) {
+      if (down) throw new ProviderError('The identity provider is unreachable (discovery request timed out).', { transient: true });
+      return provider.authorizationUrl(params);
+    },
+  };
+};
+
+let app: ServerApp;
+beforeEach(async () => {
+  down = false;
+  app = await startServerApp({ kit: { provider: flaky } });
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  await app.close();
+});
+
+const txCookies = (response: Response) => response.headers.getSetCookie().filter((c) => c.startsWith('wos-session-tx-'));
+
+async function expectOutagePage(response: Response) {
+  expect(response.status).toBe(503);
+  expect(response.headers.get('content-type')).toContain('text/html');
+  expect(await response.text()).toContain('<code>provider_unavailable</code>');
+  expect(txCookies(response)).toEqual([]);
+}
+
+describe('a flow start while the provider is unreachable', () => {
+  it('sign-in: the 503 page, nothing sealed; once the provider is back the same request signs in', async () => {
+    down = true;
+    await expectOutagePage(await app.kit.signIn(app.request('/')));
+    down = false;
+    const back = await app.kit.signIn(app.request('/'));
+    expect(back.status).toBe(302);
+    expect(txCookies(back)).toHaveLength(1);
+  });
+
+  it('step-up after a refresh: the 503 page still writes the rotated session (the old refresh token is spent)', async () => {
+    await app.signIn({ email: 'alice@example.com', authTime: now() - 3600 });
+    const before = app.app.get('wos-session');
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 6 * 60_000);
+    down = true;
+    const response = await app.kit.stepUp(app.request('/settings'), { maxAge: 60 });
+    expect(app.idp.stats().refreshes).toBe(1);
+    const rotated = response.headers.getSetCookie().find((c) => c.startsWith('wos-session='));
+    expect(rotated).toBeDefined();
+    expect(rotated).not.toContain(`wos-session=${before};`);
+    await expectOutagePage(response);
+  });
+
+  it('a popup step-up: the popup reports provider_unavailable to its opener instead of showing a page it cannot act on', async () => {
+    await app.signIn({ email: 'alice@example.com', authTime: now() - 3600 });
+    down = true;
+    const response = await app.kit.handleAuthRoute(app.request('/callback?authkit=step-up&maxAge=60&popup=1&returnTo=%2Fsettings'));
+    expect(response.status).toBe(503);
+    const body = await response.text();
+    expect(body).toContain('"type":"authkit-stepup:result","ok":false,"code":"provider_unavailable"');
+    expect(body).toContain('window.opener.postMessage');
+    expect(txCookies(response)).toEqual([]);
+  });
+
+  it('the proxy on a route policy: the 503 page (not a 500), nothing sealed', async () => {
+    await app.signIn({ email: 'bob@example.com' });
+    const proxy = authkitMiddleware({
+      config: { clientId: app.idp.clientId, apiKey: app.idp.apiKey, apiUrl: app.idp.url, redirectUri: `${APP}/callback`, cookiePassword: COOKIE_PASSWORD, env: {}, provider: flaky },
+      stepUp: { '/account/:path*': { maxAge: 60, mfa: true } },
+    });
+    down = true;
+    await expectOutagePage(await proxy(new NextRequest(new URL('/account/keys', APP), { headers: { cookie: app.app.header() } })));
+    down = false;
+    expect((await proxy(new NextRequest(new URL('/account/keys', APP), { headers: { cookie: app.app.header() } }))).status).toBe(302);
+  });
+
+  it('the stepUp and signIn actions and requireStepUp send the browser to the auth route, which explains the outage, and steps up once the provider is back', async () => {
+    await app.signIn({ email: 'alice@example.com', authTime: now() - 3600 });
+    down = true;
+    const starts = [];
+    for (const action of [() => stepUp({ maxAge: 60 }), () => signIn({ returnTo: '/settings' }), () => requireStepUp({ maxAge: 60 })]) {
+      inAction(app.app.header(), { referer: `${APP}/settings` });
+      const to = await expectRedirect(action);
+      expect(to.url).toMatch(/^\/callback\?authkit=(step-up|sign-in)&/);
+      expect([...responseCookies().keys()].filter((n) => n.startsWith('wos-session-tx-'))).toEqual([]);
+      expect(refusedWrites()).toBe(0);
+      starts.push(to.url);
+    }
+    await expectOutagePage(await app.server.handleAuthRoute(app.request(starts[0]!)));
+    down = false;
+    const resumed = await app.server.handleAuthRoute(app.request(starts[0]!));
+    expect(resumed.status).toBe(302);
+    expect(new URL(resumed.headers.get('location')!).searchParams.get('max_age')).toBe('60');
+    const done = await app.server.handleCallback(await app.throughIdp(resumed, {}));
+    expect(done.headers.get('location')).toBe('/settings');
+  });
+});
