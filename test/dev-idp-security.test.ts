@@ -14,8 +14,9 @@ import { runDevIdpCli, startDevIdp } from '../src/testing/index.js';
 import type { DevIdp, NextLoginOptions } from '../src/testing/index.js';
 import { derivedCredentials } from '../src/testing/ids.js';
 import { isLoopbackAddress, isLoopbackHost } from '../src/testing/loopback.js';
+import { APP } from './helpers/flow.js';
 
-const REDIRECT = 'http://localhost:3000/callback';
+const REDIRECT = `${APP}/callback`;
 
 /** A cookie jar over fetch that never follows redirects. */
 class Browser {
@@ -217,6 +218,8 @@ describe('logout return_to (security review: open redirect)', () => {
 
   const logout = (browser: Browser, query: string) => browser.get(`${idp.url}/user_management/sessions/logout?${query}`);
 
+  // The URLs below are spelled out, not built from APP: each is a spelling of REDIRECT's origin
+  // (or a near miss of it) that the IdP must normalise or refuse.
   it('redirects to an origin of a registered redirect URI', async () => {
     for (const [returnTo, location] of [
       ['http://localhost:3000/signed-out', 'http://localhost:3000/signed-out'],
@@ -255,7 +258,7 @@ describe('logout return_to (security review: open redirect)', () => {
       const html = await res.text();
       expect(html).toContain('Signed out, but not redirected');
       expect(html).toMatch(/not on the origin of a registered redirect URI|not an absolute http\(s\) URL/);
-      expect(html).toContain('http://localhost:3000');
+      expect(html).toContain(APP);
       expect(html).toContain('https://app.example.com');
       expect(html).not.toContain('<script');
       // Signing out is never refused: the session is over all the same.
@@ -265,7 +268,7 @@ describe('logout return_to (security review: open redirect)', () => {
   });
 
   it('refuses a repeated return_to', async () => {
-    const res = await logout(new Browser(), `return_to=${encodeURIComponent('http://localhost:3000/')}&return_to=${encodeURIComponent('https://evil.example/')}`);
+    const res = await logout(new Browser(), `return_to=${encodeURIComponent(`${APP}/`)}&return_to=${encodeURIComponent('https://evil.example/')}`);
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
     expect(await res.text()).toContain('more than once');
@@ -325,7 +328,7 @@ describe('POST /user_management/sessions/revoke (WorkOS revokeSession)', () => {
 
     // Revoking again is idempotent and does not count twice; a later logout does not relabel it.
     await expect(workos.userManagement.revokeSession({ sessionId: tokens.sid })).resolves.toBeUndefined();
-    const res = await fetch(`${idp.url}/user_management/sessions/logout?session_id=${tokens.sid}&return_to=${encodeURIComponent('http://localhost:3000/')}`, { redirect: 'manual' });
+    const res = await fetch(`${idp.url}/user_management/sessions/logout?session_id=${tokens.sid}&return_to=${encodeURIComponent(`${APP}/`)}`, { redirect: 'manual' });
     expect(res.status).toBe(302);
     const last = idp.stats();
     expect(last.revokeRequests - before.revokeRequests).toBe(2);

@@ -8,8 +8,9 @@ import type { JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDevIdpCli, startDevIdp } from '../src/testing/index.js';
 import type { DevIdp } from '../src/testing/index.js';
+import { APP } from './helpers/flow.js';
 
-const REDIRECT = 'http://localhost:3000/callback';
+const REDIRECT = `${APP}/callback`;
 
 function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
@@ -512,7 +513,7 @@ describe('logout', () => {
     idp.nextLogin({ email: 'bob@example.com' });
     const tokens = await exchange(idp, await silentLogin(idp, browser));
     const sid = claims(tokens).sid as string;
-    const returnTo = 'http://localhost:3000/signed-out';
+    const returnTo = `${APP}/signed-out`;
     const res = await browser.request(
       `${idp.url}/user_management/sessions/logout?session_id=${sid}&return_to=${encodeURIComponent(returnTo)}`,
     );
@@ -580,7 +581,7 @@ describe('authorize validation', () => {
     await expect400(authorizeUrl(idp, challenge, 's', { redirectUri: 'javascript:alert(1)' }), /redirect_uri/);
     // Even when nextLogin is queued, a bad request does not consume it.
     idp.nextLogin({ email: 'bob@example.com' });
-    await expect400(authorizeUrl(idp, challenge, 's', { redirectUri: 'http://localhost:3000/other' }), /not an allowed/);
+    await expect400(authorizeUrl(idp, challenge, 's', { redirectUri: `${APP}/other` }), /not an allowed/);
     await silentLogin(idp, new Browser());
   });
 

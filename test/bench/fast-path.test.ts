@@ -20,7 +20,7 @@ vi.mock('iron-session', async (importOriginal) => {
 import { workos, type AuthKitOptions, type ProviderFactory } from '../../src/index.js';
 import { SessionCache } from '../../src/core/session-cache.js';
 import type { AuthInfo } from '../../src/core/types.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { APP, startHarness, type Harness } from '../helpers/flow.js';
 import { internal } from '../../src/core/internal.js';
 
 /** The WorkOS provider with its token verifications counted. */
@@ -74,7 +74,7 @@ describe('session read fast path', () => {
     const first = await k.getSession(cookie);
     const noisy = `_ga=GA1.1.123; theme=dark; ${cookie}; csrf=abc`;
     expect(await k.getSession(noisy)).toBe(first);
-    expect(await k.getSession(new Request('http://localhost:3000/x', { headers: { cookie: noisy } }))).toBe(first);
+    expect(await k.getSession(new Request(`${APP}/x`, { headers: { cookie: noisy } }))).toBe(first);
     expect(iron.unseals).toBe(1);
   });
 

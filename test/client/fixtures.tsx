@@ -1,3 +1,4 @@
+import { act } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import type { ClientAuth } from '../../src/core/client-auth.js';
 import { AuthKitProvider, type AuthKitProviderProps } from '../../src/client/index.js';
@@ -33,4 +34,17 @@ export function providerWrapper(props: Omit<AuthKitProviderProps, 'children'>) {
   return function Wrapper({ children }: { children: ReactNode }) {
     return <AuthKitProvider {...props}>{children}</AuthKitProvider>;
   };
+}
+
+/**
+ * Calls `run` inside `act` and returns its promise, already handled, so that a rejection the test
+ * awaits later is not reported as unhandled in between.
+ */
+export function started<T>(run: () => Promise<T>): Promise<T> {
+  let settled!: Promise<T>;
+  act(() => {
+    settled = run();
+    settled.catch(() => {});
+  });
+  return settled;
 }

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthKitProvider, StepUpError, useStepUp, type AuthKitProviderProps, type UseStepUpResult } from '../../src/client/index.js';
 import { stepUpRequired, type StepUpRequired } from '../../src/core/marker.js';
 import type { ClientAuth } from '../../src/core/client-auth.js';
-import { makeAuth, now } from './fixtures.js';
+import { makeAuth, now, started } from './fixtures.js';
 
 const PAGE = '/billing?tab=card';
 const START = '/callback?authkit=step-up&maxAge=300&returnTo=%2F';
@@ -292,11 +292,7 @@ describe('useStepUp, redirect mode', () => {
 
   it('Back from the provider into the back/forward cache discards the call and reports step_up_cancelled', async () => {
     const page = openPage({ auth: alice(stale()), hooks: { 'delete-key': asksForStepUp() } });
-    let settled!: Promise<unknown>;
-    act(() => {
-      settled = page.result.current['delete-key']!.run('key_1');
-      settled.catch(() => {});
-    });
+    const settled = started(() => page.result.current['delete-key']!.run('key_1'));
     await waitFor(() => expect(page.navigate).toHaveBeenCalledTimes(1));
     expect(pendingKeys()).toHaveLength(1);
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StepUpError, useStepUp } from '../../src/client/index.js';
 import { stepUpRequired, type StepUpRequired } from '../../src/core/marker.js';
 import type { ClientAuth } from '../../src/core/client-auth.js';
-import { makeAuth, now, providerWrapper } from './fixtures.js';
+import { makeAuth, now, providerWrapper, started } from './fixtures.js';
 
 const START = '/callback?authkit=step-up&maxAge=300&returnTo=%2F';
 const marker = (): StepUpRequired => ({ ...stepUpRequired({ maxAge: 300 }), startUrl: START });
@@ -45,10 +45,7 @@ describe('useStepUp, popup mode', () => {
       wrapper: providerWrapper({ initialAuth: makeAuth({ authTime: now() - 3600 }), getAuth }),
     });
 
-    let settled: Promise<unknown>;
-    act(() => {
-      settled = result.current.run('card', 42);
-    });
+    const settled = started(() => result.current.run('card', 42));
     await waitFor(() => expect(open).toHaveBeenCalledTimes(1));
     const url = new URL(String(open.mock.calls[0]![0]), window.location.origin);
     expect(url.pathname).toBe('/callback');
@@ -91,11 +88,7 @@ describe('useStepUp, popup mode', () => {
     const action = vi.fn(async () => marker());
     const { result } = renderHook(() => useStepUp(action, { mode: 'popup' }), { wrapper: providerWrapper({ initialAuth: makeAuth() }) });
 
-    let settled!: Promise<unknown>;
-    act(() => {
-      settled = result.current.run();
-      settled.catch(() => {});
-    });
+    const settled = started(() => result.current.run());
     await waitFor(() => expect(open).toHaveBeenCalled());
     popup.closed = true;
     await waitFor(() => expect(result.current.error).toBeInstanceOf(StepUpError), { timeout: 3000 });
@@ -110,11 +103,7 @@ describe('useStepUp, popup mode', () => {
     const action = vi.fn(async () => marker());
     const { result } = renderHook(() => useStepUp(action, { mode: 'popup' }), { wrapper: providerWrapper({ initialAuth: makeAuth() }) });
 
-    let settled!: Promise<unknown>;
-    act(() => {
-      settled = result.current.run();
-      settled.catch(() => {});
-    });
+    const settled = started(() => result.current.run());
     await waitFor(() => expect(window.open).toHaveBeenCalled());
     post({ type: 'authkit-stepup:result', ok: false, code: 'step_up_user_mismatch', message: 'A different account signed in.' });
     await expect(settled).rejects.toSatisfy((e) => e instanceof StepUpError && e.code === 'step_up_user_mismatch' && e.message === 'A different account signed in.');
@@ -128,11 +117,7 @@ describe('useStepUp, popup mode', () => {
     const action = vi.fn(async () => marker());
     const { result } = renderHook(() => useStepUp(action, { mode: 'popup' }), { wrapper: providerWrapper({ initialAuth: makeAuth() }) });
 
-    let settled!: Promise<unknown>;
-    act(() => {
-      settled = result.current.run();
-      settled.catch(() => {});
-    });
+    const settled = started(() => result.current.run());
     await waitFor(() => expect(window.open).toHaveBeenCalled());
     post({ type: 'authkit-stepup:result', ok: false, message: 'no code' });
     await act(() => new Promise((r) => setTimeout(r, 20)));
@@ -148,10 +133,7 @@ describe('useStepUp, popup mode', () => {
     action.mockResolvedValueOnce(marker()).mockResolvedValueOnce('second');
     const { result } = renderHook(() => useStepUp(action, { mode: 'popup' }), { wrapper: providerWrapper({ initialAuth: makeAuth() }) });
 
-    let settled!: Promise<unknown>;
-    act(() => {
-      settled = result.current.run();
-    });
+    const settled = started(() => result.current.run());
     await waitFor(() => expect(window.open).toHaveBeenCalled());
     post({ type: 'authkit-stepup:result', ok: true }, 'https://evil.example');
     post({ type: 'something-else', ok: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkStepUpPolicy, resolveConfig } from '../../src/core/config.js';
-import { ConfigError } from '../../src/core/errors.js';
+import { configErrorOf } from '../helpers/config-error.js';
 
 const good = {
   WORKOS_CLIENT_ID: 'client_123',
@@ -9,15 +9,7 @@ const good = {
   WORKOS_COOKIE_PASSWORD: 'x'.repeat(32),
 };
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).code;
-  }
-  return undefined;
-}
+const codeOf = (run: () => unknown): string => configErrorOf(run).code;
 
 describe('resolveConfig', () => {
   it('reads the WorkOS variables', () => {

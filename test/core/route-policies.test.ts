@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { configErrorOf } from '../helpers/config-error.js';
 import { compileExemptPattern, compileRoutePattern, MAX_READABLE_PATH } from '../../src/core/route-match.js';
 import { compileRoutePolicies } from '../../src/core/route-policies.js';
 import { evaluateStepUp } from '../../src/core/step-up.js';
@@ -13,16 +13,6 @@ const NOW = 1_900_000_000;
 const twentyMinutesAgoWithMfa = { authTime: NOW - 20 * 60, amr: ['pwd', 'mfa'] };
 /** Signed in a minute ago, password only. */
 const freshWithoutMfa = { authTime: NOW - 60, amr: ['pwd'] };
-
-function refusal(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError, but nothing was thrown');
-}
 
 /** Every ordering of `items`. */
 function permutations<T>(items: T[]): T[][] {
@@ -43,7 +33,7 @@ describe('patterns the proxy cannot enforce are refused when it is built (invari
   for (const [pattern, suggestion] of fromReview) {
     it(`refuses ${pattern} (config_invalid_route_pattern), naming the pattern, why, and what to write`, () => {
       for (const build of [() => compileRoutePolicies({ [pattern]: { mfa: true } }), () => compileRoutePattern(pattern), () => compileExemptPattern(pattern)]) {
-        const error = refusal(build);
+        const error = configErrorOf(build);
         expect(error.code).toBe('config_invalid_route_pattern');
         expect(error.status).toBe(500);
         expect(error.message).toContain(JSON.stringify(pattern));
@@ -55,7 +45,7 @@ describe('patterns the proxy cannot enforce are refused when it is built (invari
   }
 
   it('says a route group is not in the URL, and does not suggest a catch-all for the whole site', () => {
-    const error = refusal(() => compileRoutePattern('/(admin)/:path*'));
+    const error = configErrorOf(() => compileRoutePattern('/(admin)/:path*'));
     expect(error.message).toMatch(/route group/);
     expect(error.message).not.toContain('Write "/:path*"');
   });
@@ -95,22 +85,22 @@ describe('patterns the proxy cannot enforce are refused when it is built (invari
   ];
   for (const pattern of others) {
     it(`refuses ${JSON.stringify(pattern)}`, () => {
-      const error = refusal(() => compileRoutePolicies({ [pattern]: { mfa: true } }));
+      const error = configErrorOf(() => compileRoutePolicies({ [pattern]: { mfa: true } }));
       expect(error.code).toBe('config_invalid_route_pattern');
       expect(error.message).toContain(JSON.stringify(pattern));
     });
   }
 
   it('suggests the matcher form of file-system route syntax', () => {
-    expect(refusal(() => compileRoutePattern('/teams/[id]')).message).toContain('Write "/teams/:id" instead');
-    expect(refusal(() => compileRoutePattern('/docs/[...slug]')).message).toContain('Write "/docs/:slug+" instead');
-    expect(refusal(() => compileRoutePattern('/docs/[[...slug]]')).message).toContain('Write "/docs/:slug*" instead');
-    expect(refusal(() => compileRoutePattern('admin/:path*')).message).toContain('Write "/admin/:path*" instead');
+    expect(configErrorOf(() => compileRoutePattern('/teams/[id]')).message).toContain('Write "/teams/:id" instead');
+    expect(configErrorOf(() => compileRoutePattern('/docs/[...slug]')).message).toContain('Write "/docs/:slug+" instead');
+    expect(configErrorOf(() => compileRoutePattern('/docs/[[...slug]]')).message).toContain('Write "/docs/:slug*" instead');
+    expect(configErrorOf(() => compileRoutePattern('admin/:path*')).message).toContain('Write "/admin/:path*" instead');
   });
 
   it('refuses requirements it would silently drop (config_invalid_step_up_policy)', () => {
     for (const requirement of [{ maxage: 300 }, { MFA: true }, { mfa: 'yes' }, { maxAge: '300' }, { maxAge: 30 }, { maxAge: Number.NaN }, null, true, []]) {
-      const error = refusal(() => compileRoutePolicies({ '/admin/:path*': requirement as unknown as StepUpRequirement }));
+      const error = configErrorOf(() => compileRoutePolicies({ '/admin/:path*': requirement as unknown as StepUpRequirement }));
       expect(error.code, JSON.stringify(requirement)).toBe('config_invalid_step_up_policy');
       expect(error.message).toContain('"/admin/:path*"');
     }
@@ -250,7 +240,7 @@ describe('a request cannot stall the proxy through a pattern', () => {
   it('refuses two optional or repeating parameters in one pattern (polynomial backtracking)', () => {
     // `/a/:x*/b/:y*/c/:z*/d` took over two seconds per request on a 4 KB path.
     for (const pattern of ['/a/:x*/b/:y*/c/:z*/d', '/a/:x*/b/:y*', '/:a?/:b?', '/a/:x+/b/:y?']) {
-      const error = refusal(() => compileRoutePolicies({ [pattern]: { mfa: true } }));
+      const error = configErrorOf(() => compileRoutePolicies({ [pattern]: { mfa: true } }));
       expect(error.code).toBe('config_invalid_route_pattern');
       expect(error.message).toMatch(/more than one optional or repeating parameter/);
     }
@@ -299,7 +289,7 @@ describe('route patterns (Next matcher syntax)', () => {
   });
 
   it('throws ConfigError, not a plain Error', () => {
-    expect(refusal(() => compileRoutePattern('account')).code).toBe('config_invalid_route_pattern');
+    expect(configErrorOf(() => compileRoutePattern('account')).code).toBe('config_invalid_route_pattern');
   });
 });
 

@@ -1,9 +1,9 @@
-import { sealData } from 'iron-session';
 import { UnsecuredJWT, type JWTPayload } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthKit, StepUpRejection } from '../../src/index.js';
-import { Jar, startHarness, type Harness } from '../helpers/flow.js';
-import { APP, CLIENT_ID, PASSWORD, startFakeWorkos, USER_ID, type FakeWorkos } from './support/fake-workos.js';
+import { APP, FOREIGN_PASSWORD, Jar, startHarness, type Harness } from '../helpers/flow.js';
+import { forgeTransaction, stateOf, txCookieName, txCookieOf } from '../helpers/transactions.js';
+import { CLIENT_ID, startFakeWorkos, USER_ID, type FakeWorkos } from './support/fake-workos.js';
 import { sessionSetCookies } from './support/checks.js';
 
 // Invariant 5 beyond test/integration/step-up.test.ts: each attack on the callback is rejected with
@@ -50,6 +50,10 @@ describe('callback attacks against the dev IdP', () => {
     expect(h.app.get('wos-session')).toBe(before.cookie);
     expect(await h.kit.getSession(h.app.header())).toEqual(before.auth);
   }
+  /** The callback for `state` from the jar's browser, with `tx` planted as that state's transaction cookie. */
+  function callbackWithTx(state: string, tx: string, code = 'whatever') {
+    return h.kit.handleCallback(h.request(`/callback?code=${code}&state=${state}`, { headers: { cookie: `${h.app.header()}; ${txCookieName(state)}=${tx}` } }));
+  }
 
   it('a state replayed after a successful sign-in is unknown_state, and the new session stays', async () => {
     const callback = await h.throughIdp(await h.kit.signIn(h.request('/'), { returnTo: '/inbox' }), {});
@@ -71,7 +75,7 @@ describe('callback attacks against the dev IdP', () => {
     // The victim's browser has a transaction for its own sign-in…
     const victimStart = await h.kit.signIn(h.request('/'));
     h.app.store(victimStart);
-    const victimState = new URL(victimStart.headers.get('location')!).searchParams.get('state')!;
+    const victimState = stateOf(victimStart);
     // …and the attacker completes a login of their own at the IdP (own PKCE challenge) and keeps the code.
     const attackerStart = await h.newKit().signIn(new Request(`${APP}/`));
     h.idp.nextLogin({ email: 'bob@example.com' });
@@ -100,13 +104,9 @@ describe('callback attacks against the dev IdP', () => {
   it('a transaction with a fresh seal but an old startedAt is transaction_expired', async () => {
     await h.signIn();
     const before = await snapshot();
-    const start = await h.kit.signIn(h.request('/'));
-    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const old = await sealData(
-      { v: 1, kind: 'sign-in', state, codeVerifier: 'v'.repeat(43), nonce: 'n', returnTo: '/', startedAt: now() - 601 },
-      { password: PASSWORD, ttl: 600 },
-    );
-    const res = await h.kit.handleCallback(h.request(`/callback?code=whatever&state=${state}`, { headers: { cookie: `${h.app.header()}; wos-session-tx-${state}=${old}` } }));
+    const state = stateOf(await h.kit.signIn(h.request('/')));
+    const old = await forgeTransaction({ state, startedAt: now() - 601 });
+    const res = await callbackWithTx(state, old);
     await expectRejected(res, 'transaction_expired', { status: 400 });
     await expectUnchanged(before, res);
     expect(delta('authenticateRequests')).toBe(1); // only the sign-in's own exchange
@@ -115,17 +115,12 @@ describe('callback attacks against the dev IdP', () => {
   it('a transaction cookie sealed with another password, or tampered, is unknown_state (not "expired")', async () => {
     await h.signIn();
     const before = await snapshot();
-    const start = await h.kit.signIn(h.request('/'));
-    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const [, genuine] = start.headers.getSetCookie()[0]!.split(';')[0]!.split(/=(.*)/s) as [string, string];
-    const foreign = await sealData(
-      { v: 1, kind: 'sign-in', state, codeVerifier: 'v'.repeat(43), nonce: 'n', returnTo: '/', startedAt: now() },
-      { password: 'another-password-that-is-32-chars-long!', ttl: 600 },
-    );
+    const { state, value: genuine } = txCookieOf(await h.kit.signIn(h.request('/')));
+    const foreign = await forgeTransaction({ state }, { password: FOREIGN_PASSWORD });
     const tampered = genuine.replace(/\*([A-Za-z0-9_-])([A-Za-z0-9_-]*)\*(\d+)\*/, (_m, c: string, rest: string, exp: string) => `*${c === 'A' ? 'B' : 'A'}${rest}*${exp}*`);
     expect(tampered).not.toBe(genuine);
     for (const value of [foreign, tampered]) {
-      const res = await h.kit.handleCallback(h.request(`/callback?code=whatever&state=${state}`, { headers: { cookie: `${h.app.header()}; wos-session-tx-${state}=${value}` } }));
+      const res = await callbackWithTx(state, value);
       await expectRejected(res, 'unknown_state', { status: 400 });
       await expectUnchanged(before, res);
     }
@@ -135,11 +130,9 @@ describe('callback attacks against the dev IdP', () => {
   it('a transaction moved under another state’s cookie name is unknown_state', async () => {
     await h.signIn();
     const before = await snapshot();
-    const a = await h.kit.signIn(h.request('/'));
-    const b = await h.kit.signIn(h.request('/'));
-    const stateB = new URL(b.headers.get('location')!).searchParams.get('state')!;
-    const [, valueA] = a.headers.getSetCookie()[0]!.split(';')[0]!.split(/=(.*)/s) as [string, string];
-    const res = await h.kit.handleCallback(h.request(`/callback?code=x&state=${stateB}`, { headers: { cookie: `${h.app.header()}; wos-session-tx-${stateB}=${valueA}` } }));
+    const { value: valueA } = txCookieOf(await h.kit.signIn(h.request('/')));
+    const stateB = stateOf(await h.kit.signIn(h.request('/')));
+    const res = await callbackWithTx(stateB, valueA, 'x');
     await expectRejected(res, 'unknown_state', { status: 400 });
     await expectUnchanged(before, res);
   });
@@ -151,7 +144,7 @@ describe('callback attacks against the dev IdP', () => {
     const before = await snapshot();
     const start = await kit.stepUp(h.request('/'), { maxAge: 60, mfa: true, returnTo: '/keys' });
     h.app.store(start);
-    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    const state = stateOf(start);
     const res = await kit.handleCallback(h.request(`/callback?error=access_denied&error_description=${encodeURIComponent('The user cancelled')}&state=${state}`));
     await expectRejected(res, 'step_up_cancelled', { status: 400 });
     await expectUnchanged(before, res);
@@ -165,7 +158,7 @@ describe('callback attacks against the dev IdP', () => {
   it('an HTML-injection attempt in error_description is escaped on the error page', async () => {
     const start = await h.kit.signIn(h.request('/'));
     h.app.store(start);
-    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    const state = stateOf(start);
     const res = await h.kit.handleCallback(h.request(`/callback?error=server_error&error_description=${encodeURIComponent('<img src=x onerror=alert(1)>')}&state=${state}`));
     expect(res.status).toBe(400);
     const body = await res.text();
@@ -195,9 +188,8 @@ describe('callback attacks through a provider that misbehaves', () => {
   async function stepUpCallback(options: { maxAge?: number; mfa?: boolean } = {}) {
     const start = await kit.stepUp(new Request(`${APP}/settings`, { method: 'POST', headers: { cookie: jar } }), { returnTo: '/settings/danger', ...options });
     expect(start.status).toBe(303);
-    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const tx = start.headers.getSetCookie().find((c) => c.includes('-tx-'))!.split(';')[0]!;
-    return new Request(`${APP}/callback?code=code_from_provider&state=${state}`, { headers: { cookie: `${jar}; ${tx}` } });
+    const { state, pair } = txCookieOf(start);
+    return new Request(`${APP}/callback?code=code_from_provider&state=${state}`, { headers: { cookie: `${jar}; ${pair}` } });
   }
 
   function answer(claims: JWTPayload | string, userId = USER_ID) {
@@ -278,10 +270,8 @@ describe('callback attacks through a provider that misbehaves', () => {
 
   it('a sign-in callback never loops: a rejected callback links back to returnTo, not to the callback', async () => {
     answer({ sub: 'user_01SOMEONEELSE', auth_time: now() });
-    const start = await kit.signIn(new Request(`${APP}/`), { returnTo: '/projects' });
-    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-    const tx = start.headers.getSetCookie()[0]!.split(';')[0]!;
-    const res = await kit.handleCallback(new Request(`${APP}/callback?code=c&state=${state}`, { headers: { cookie: tx } }));
+    const { state, pair } = txCookieOf(await kit.signIn(new Request(`${APP}/`), { returnTo: '/projects' }));
+    const res = await kit.handleCallback(new Request(`${APP}/callback?code=c&state=${state}`, { headers: { cookie: pair } }));
     expect(res.headers.get('location')).toBeNull();
     const body = await res.text();
     expect(body).toContain('href="/projects"');

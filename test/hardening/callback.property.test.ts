@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import { sealData } from 'iron-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthKit } from '../../src/index.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
-import { PASSWORD } from './support/fake-workos.js';
+import { APP, FOREIGN_PASSWORD, startHarness, type Harness } from '../helpers/flow.js';
+import { forgeTransaction, txCookieName, txCookieOf, type TxCookie } from '../helpers/transactions.js';
 import { isSameOriginPath, returnToArb, runs, sessionSetCookies, withUnhandledRejections } from './support/checks.js';
 
 // Invariants 5 and 9 by property: the callback / auth route, fed random query strings and random,
@@ -14,7 +13,7 @@ describe('callback and auth route under random input (invariants 5, 9)', () => {
   let h: Harness;
   let kit: AuthKit;
   let session: string;
-  const tx: Record<'signIn' | 'stepUp', { state: string; name: string; value: string }> = {} as never;
+  const tx: Record<'signIn' | 'stepUp', TxCookie> = {} as never;
   let foreign: string;
 
   beforeAll(async () => {
@@ -27,11 +26,9 @@ describe('callback and auth route under random input (invariants 5, 9)', () => {
       ['signIn', await kit.signIn(h.request('/'), { returnTo: '/dashboard' })],
       ['stepUp', await kit.stepUp(h.request('/'), { returnTo: '/settings', mfa: true, maxAge: 60 })],
     ] as const) {
-      const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
-      const [name, value] = start.headers.getSetCookie().find((c) => c.includes('-tx-'))!.split(';')[0]!.split(/=(.*)/s) as [string, string];
-      tx[key] = { state, name, value };
+      tx[key] = txCookieOf(start);
     }
-    foreign = await sealData({ v: 1, kind: 'sign-in', state: tx.signIn.state, codeVerifier: 'x'.repeat(43), nonce: 'n', returnTo: '/', startedAt: Math.floor(Date.now() / 1000) }, { password: 'another-password-that-is-32-chars-long!', ttl: 600 });
+    foreign = await forgeTransaction({ state: tx.signIn.state }, { password: FOREIGN_PASSWORD });
   });
   afterAll(() => h.close());
 
@@ -95,25 +92,24 @@ describe('callback and auth route under random input (invariants 5, 9)', () => {
           out.push(`wos-session=${flip(session, at)}`);
           break;
         case 'signInTx':
-          out.push(`${tx.signIn.name}=${tx.signIn.value}`);
+          out.push(tx.signIn.pair);
           break;
         case 'stepUpTx':
-          out.push(`${tx.stepUp.name}=${tx.stepUp.value}`);
+          out.push(tx.stepUp.pair);
           break;
         case 'mutatedTx':
-          out.push(`wos-session-tx-${state}=${flip(tx.signIn.value, at)}`);
+          out.push(`${txCookieName(state)}=${flip(tx.signIn.value, at)}`);
           break;
         case 'foreignTx':
-          out.push(`wos-session-tx-${state}=${foreign}`);
+          out.push(`${txCookieName(state)}=${foreign}`);
           break;
         case 'movedTx':
-          out.push(`wos-session-tx-${state}=${tx.stepUp.value}`);
+          out.push(`${txCookieName(state)}=${tx.stepUp.value}`);
           break;
         case 'forgedTx': {
           // Our own password around fields an attacker would like: old, future, wrong version, other user.
           const fields = { ...forgedFields, sub: forgedFields.sub === 'ALICE' ? h.idp.users[0]!.id : forgedFields.sub };
-          const value = await sealData({ state, codeVerifier: 'v'.repeat(43), nonce: 'n', returnTo: '/forged', ...fields }, { password: PASSWORD, ttl: 600 });
-          out.push(`wos-session-tx-${state}=${value}`);
+          out.push(`${txCookieName(state)}=${await forgeTransaction({ state, returnTo: '/forged', ...fields })}`);
           break;
         }
       }
@@ -127,10 +123,10 @@ describe('callback and auth route under random input (invariants 5, 9)', () => {
     const url = new URL(location);
     if (url.origin !== h.idp.url) return false;
     if (url.pathname === '/user_management/authorize') {
-      return url.searchParams.get('redirect_uri') === 'http://localhost:3000/callback' && url.searchParams.get('client_id') === h.idp.clientId;
+      return url.searchParams.get('redirect_uri') === `${APP}/callback` && url.searchParams.get('client_id') === h.idp.clientId;
     }
     if (url.pathname === '/user_management/sessions/logout') {
-      return new URL(url.searchParams.get('return_to')!).origin === 'http://localhost:3000';
+      return new URL(url.searchParams.get('return_to')!).origin === APP;
     }
     return false;
   }
@@ -146,7 +142,7 @@ describe('callback and auth route under random input (invariants 5, 9)', () => {
           stateArb.chain((state) => fc.tuple(fc.constant(state.value), paramArb(state.value), cookiesArb, fc.boolean())),
           async ([state, params, [picks, at, forgedFields], viaAuthRoute]) => {
             const query = params.map((p) => p()).join('&');
-            const request = new Request(`http://localhost:3000/callback?${query}`, { headers: { cookie: await cookieHeader(picks, at, forgedFields, state()) } });
+            const request = new Request(`${APP}/callback?${query}`, { headers: { cookie: await cookieHeader(picks, at, forgedFields, state()) } });
             const res = viaAuthRoute ? await kit.handleAuthRoute(request) : await kit.handleCallback(request);
             statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
             const where = `${viaAuthRoute ? 'handleAuthRoute' : 'handleCallback'} ?${query} [${picks.join(',')}] → ${res.status} ${res.headers.get('location') ?? ''}`;
@@ -194,8 +190,8 @@ describe('callback and auth route under random input (invariants 5, 9)', () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string({ minLength: 1, maxLength: 60 }), fc.base64String({ minLength: 4, maxLength: 64 })), async (code) => {
         const res = await kit.handleCallback(
-          new Request(`http://localhost:3000/callback?state=${tx.signIn.state}&code=${encodeURIComponent(code)}`, {
-            headers: { cookie: `wos-session=${session}; ${tx.signIn.name}=${tx.signIn.value}` },
+          new Request(`${APP}/callback?state=${tx.signIn.state}&code=${encodeURIComponent(code)}`, {
+            headers: { cookie: `wos-session=${session}; ${tx.signIn.pair}` },
           }),
         );
         expect(res.status).toBe(400);

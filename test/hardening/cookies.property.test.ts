@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionCookies } from '../../src/core/session-cookie.js';
 import type { AuthInfo, AuthKit } from '../../src/index.js';
 import type { RefreshMode } from '../../src/core/session-store.js';
-import { PASSWORD, startFakeWorkos, USER_ID, type FakeWorkos } from './support/fake-workos.js';
+import { APP, COOKIE_PASSWORD } from '../helpers/flow.js';
+import { startFakeWorkos, USER_ID, type FakeWorkos } from './support/fake-workos.js';
 import { runs } from './support/checks.js';
 import { internal } from '../../src/core/internal.js';
 
@@ -168,7 +169,7 @@ describe('session cookies under mutation (invariants 1, 9)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(json, sessionLike),
-        fc.oneof(fc.constant(PASSWORD), fc.string({ minLength: 32, maxLength: 40 }).filter((p) => p !== PASSWORD)),
+        fc.oneof(fc.constant(COOKIE_PASSWORD), fc.string({ minLength: 32, maxLength: 40 }).filter((p) => p !== COOKIE_PASSWORD)),
         fc.constantFrom(1, 60, 3600),
         modeArb,
         async (data, password, ttl, mode) => {
@@ -209,7 +210,7 @@ describe('session cookies under mutation (invariants 1, 9)', () => {
         const value = mutations.reduce(mutate, real);
         let request: Request;
         try {
-          request = new Request('http://localhost:3000/', { headers: { cookie: `wos-session=${value}` } });
+          request = new Request(`${APP}/`, { headers: { cookie: `wos-session=${value}` } });
         } catch {
           return; // Not a valid HTTP header value: no browser could send it.
         }

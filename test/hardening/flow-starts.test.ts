@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StepUpEvent } from '../../src/index.js';
 import { MAX_PENDING_TRANSACTION_BYTES, MAX_PENDING_TRANSACTIONS, MAX_TRANSACTION_RETURN_TO } from '../../src/core/transaction.js';
-import { CROSS_SITE, PREFETCH, SAME_ORIGIN, startHarness, type Harness } from '../helpers/flow.js';
+import { APP, CROSS_SITE, PREFETCH, SAME_ORIGIN, startHarness, startRecordingHarness, type Harness } from '../helpers/flow.js';
+import { stateOf, txCookieName, txCookieOf } from '../helpers/transactions.js';
 
 // Who may start a flow, and what it leaves behind (SECURITY.md §10, §11, §12), attacked through
 // the public Request → Response flows with the headers browsers really send.
@@ -47,14 +48,13 @@ describe('nothing is sealed for a request that is not a top-level navigation (§
     expect(done.status).toBe(302);
     expect(done.headers.get('location')).toBe(`/page/19?${'q'.repeat(400)}`);
     // The first one was evicted: its callback is unknown.
-    const first = new URL(starts[0]!.headers.get('location')!).searchParams.get('state');
-    expect(h.app.names()).not.toContain(`wos-session-tx-${first}`);
+    expect(h.app.names()).not.toContain(txCookieName(stateOf(starts[0]!)));
   });
 
   it('a returnTo longer than the bound is cut to its path (or /), so no transaction grows without limit', async () => {
     const long = `/reports?${'x'.repeat(1500)}`;
     const start = await h.kit.signIn(h.request('/', { headers: SAME_ORIGIN }), { returnTo: long });
-    const tx = start.headers.getSetCookie().find((c) => c.includes('-tx-'))!;
+    const tx = txCookieOf(start).setCookie;
     expect(tx.length).toBeLessThan(1500);
     const done = await h.kit.handleCallback(await h.throughIdp(start, {}));
     expect(done.headers.get('location')).toBe('/reports');
@@ -68,9 +68,7 @@ describe('another site cannot sign out, step up or replace a session (§11)', ()
   let h: Harness;
   const events: StepUpEvent[] = [];
   beforeEach(async () => {
-    events.length = 0;
-    h = await startHarness({ kit: { onStepUp: (e) => void events.push(e) } });
-    await h.signIn({ email: 'alice@example.com', authTime: now() - 3600 });
+    h = await startRecordingHarness(events, { email: 'alice@example.com', authTime: now() - 3600 });
   });
   afterEach(() => h.close());
 
@@ -98,7 +96,7 @@ describe('another site cannot sign out, step up or replace a session (§11)', ()
   }
 
   it('a cross-site sign-in without a session still starts (an email link to a protected page works)', async () => {
-    const fresh = await h.kit.handleAuthRoute(new Request('http://localhost:3000/callback?authkit=sign-in&returnTo=%2Faccount', { headers: CROSS_SITE }));
+    const fresh = await h.kit.handleAuthRoute(new Request(`${APP}/callback?authkit=sign-in&returnTo=%2Faccount`, { headers: CROSS_SITE }));
     expect(fresh.status).toBe(302);
     expect(fresh.headers.getSetCookie().some((c) => c.includes('-tx-'))).toBe(true);
   });
@@ -116,8 +114,7 @@ describe('a step-up nobody performed is never recorded as one (§12)', () => {
   let h: Harness;
   const events: StepUpEvent[] = [];
   beforeEach(async () => {
-    events.length = 0;
-    h = await startHarness({ kit: { onStepUp: (e) => void events.push(e) } });
+    h = await startRecordingHarness(events);
   });
   afterEach(() => h.close());
 
@@ -171,7 +168,7 @@ describe('the resume id goes back only on an accepted step-up (§12)', () => {
     }
     const begun = await start();
     h.app.store(begun);
-    const state = new URL(begun.headers.get('location')!).searchParams.get('state');
+    const state = stateOf(begun);
     const cancelled = await h.kit.handleCallback(h.request(`/callback?error=access_denied&state=${state}`));
     expect(await cancelled.text()).not.toContain(id);
   });
@@ -185,10 +182,10 @@ describe('the resume id goes back only on an accepted step-up (§12)', () => {
 
 describe('the continue page under a basePath', () => {
   it('links back to the auth route with its base path (Next strips it from request.url in route handlers)', async () => {
-    const h = await startHarness({ idp: { redirectUri: 'http://localhost:3000/app/callback' } });
+    const h = await startHarness({ idp: { redirectUri: `${APP}/app/callback` } });
     try {
-      const kit = h.newKit({ redirectUri: 'http://localhost:3000/app/callback', basePath: '/app' });
-      const res = await kit.handleAuthRoute(new Request('http://localhost:3000/callback?authkit=sign-out&returnTo=%2Fapp', { headers: CROSS_SITE }));
+      const kit = h.newKit({ redirectUri: `${APP}/app/callback`, basePath: '/app' });
+      const res = await kit.handleAuthRoute(new Request(`${APP}/callback?authkit=sign-out&returnTo=%2Fapp`, { headers: CROSS_SITE }));
       const html = await res.text();
       expect(/id="authkit-continue" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&#38;', '&')).toBe('/app/callback?authkit=sign-out&returnTo=%2Fapp');
       expect(html).toContain('href="/app">Cancel');

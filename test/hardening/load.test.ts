@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { unsealSession } from '../../src/core/session-cookie.js';
-import { Jar, startHarness, type Harness } from '../helpers/flow.js';
-import { PASSWORD } from './support/fake-workos.js';
+import { APP, COOKIE_PASSWORD, Jar, startHarness, type Harness } from '../helpers/flow.js';
 import { internal } from '../../src/core/internal.js';
 
 // Invariant 7 under load, on loopback only: 200 browsers keep clicking through an access-token
@@ -48,7 +47,7 @@ describe('200 concurrent browsers across a token expiry (invariant 7)', () => {
       const jar = new Jar();
       // Sign in: authorize URL, the IdP (scripted login), the callback.
       const signIn = gate(async () => {
-        const start = await kit.signIn(new Request('http://localhost:3000/'), { returnTo: `/c/${i}` });
+        const start = await kit.signIn(new Request(`${APP}/`), { returnTo: `/c/${i}` });
         jar.store(start);
         h.idp.nextLogin({});
         const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual' });
@@ -65,7 +64,7 @@ describe('200 concurrent browsers across a token expiry (invariant 7)', () => {
       await allSignedIn;
       if (!ok) return 0;
       const seals = new Set([jar.get('wos-session')]);
-      const { exp: firstExpiry } = decodeJwt((await unsealSession(jar.get('wos-session')!, PASSWORD))!.accessToken) as { exp: number };
+      const { exp: firstExpiry } = decodeJwt((await unsealSession(jar.get('wos-session')!, COOKIE_PASSWORD))!.accessToken) as { exp: number };
       // Click until the first token has expired and been refreshed, but not its successor: a token
       // refreshed at t (after its predecessor's exp and after everyone started) lives until floor(t) + 2.
       const until = Math.max(firstExpiry, Math.floor(Date.now() / 1000)) + 1.5;

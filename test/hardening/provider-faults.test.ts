@@ -2,9 +2,10 @@ import { sealData } from 'iron-session';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuthKit } from '../../src/index.js';
-import { Jar, startHarness, type Harness } from '../helpers/flow.js';
+import { APP, COOKIE_PASSWORD, Jar, startHarness, type Harness } from '../helpers/flow.js';
+import { txCookieOf } from '../helpers/transactions.js';
 import { unsealSession } from '../../src/core/session-cookie.js';
-import { PASSWORD, startFakeWorkos, type Fault, type FakeWorkos } from './support/fake-workos.js';
+import { startFakeWorkos, type Fault, type FakeWorkos } from './support/fake-workos.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { sessionSetCookies } from './support/checks.js';
 import { internal } from '../../src/core/internal.js';
@@ -64,7 +65,7 @@ describe('provider faults behind a proxy (invariant 7)', () => {
       expect(res.cookies).toEqual([]); // nothing cleared: the next request tries again
     }
     // The auth route's refresh action says why instead of bouncing back (which would loop).
-    const page = await kit.handleAuthRoute(new Request('http://localhost:3000/callback?authkit=refresh&returnTo=%2Freports', { headers: { cookie } }));
+    const page = await kit.handleAuthRoute(new Request(`${APP}/callback?authkit=refresh&returnTo=%2Freports`, { headers: { cookie } }));
     expect(page.status).toBe(503);
     expect(page.headers.get('location')).toBeNull();
     expect(sessionSetCookies(page)).toEqual([]);
@@ -107,7 +108,7 @@ describe('provider faults behind a proxy (invariant 7)', () => {
     expect(gone.auth).toBeNull();
     expect(cleared(gone.cookies)).toBe(true);
     // And the refresh route sends the browser on (signed out), without an error page or a loop.
-    const route = await kit.handleAuthRoute(new Request('http://localhost:3000/callback?authkit=refresh&returnTo=%2Fx', { headers: { cookie } }));
+    const route = await kit.handleAuthRoute(new Request(`${APP}/callback?authkit=refresh&returnTo=%2Fx`, { headers: { cookie } }));
     expect(route.status).toBe(302);
     expect(route.headers.get('location')).toBe('/x');
   });
@@ -115,8 +116,8 @@ describe('provider faults behind a proxy (invariant 7)', () => {
   it('the code exchange during an outage: a clear error, the previous session untouched, and the next attempt works', async () => {
     const before = await kit.getSession(cookie);
     for (const fault of ['reset', { status: 503 }, { status: 429 }] as Fault[]) {
-      const start = await kit.stepUp(new Request('http://localhost:3000/settings', { method: 'POST', headers: { cookie } }), { returnTo: '/settings' });
-      const tx = start.headers.getSetCookie().find((c) => c.includes('-tx-'))!.split(';')[0]!;
+      const start = await kit.stepUp(new Request(`${APP}/settings`, { method: 'POST', headers: { cookie } }), { returnTo: '/settings' });
+      const tx = txCookieOf(start).pair;
       h.idp.nextLogin({});
       const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual' });
       proxy.authenticate = fault;
@@ -128,7 +129,7 @@ describe('provider faults behind a proxy (invariant 7)', () => {
       expect(await kit.getSession(cookie)).toEqual(before);
       proxy.authenticate = null;
     }
-    const start = await kit.stepUp(new Request('http://localhost:3000/settings', { method: 'POST', headers: { cookie } }), { returnTo: '/settings' });
+    const start = await kit.stepUp(new Request(`${APP}/settings`, { method: 'POST', headers: { cookie } }), { returnTo: '/settings' });
     const done = await kit.handleCallback(await h.throughIdp(start, {}));
     expect(done.status).toBe(302);
     expect(sessionSetCookies(done)).toHaveLength(1);
@@ -178,9 +179,9 @@ describe('provider faults behind a proxy (invariant 7)', () => {
     proxy.jwksBody = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' }] });
     jump(31_000); // past the refetch cooldown
     const t = Math.floor(Date.now() / 1000);
-    const session = (await unsealSession(h.app.get('wos-session')!, PASSWORD))!;
+    const session = (await unsealSession(h.app.get('wos-session')!, COOKIE_PASSWORD))!;
     const rotated = await new SignJWT({ ...alice!.claims, iat: t, exp: t + 300 }).setProtectedHeader({ alg: 'RS256', kid }).sign(privateKey);
-    const rotatedCookie = `wos-session=${await sealData({ ...session, accessToken: rotated }, { password: PASSWORD, ttl: 3600 })}`;
+    const rotatedCookie = `wos-session=${await sealData({ ...session, accessToken: rotated }, { password: COOKIE_PASSWORD, ttl: 3600 })}`;
     const jwks = proxy.counts.jwks;
     expect((await kit.getSession(rotatedCookie))?.user.id).toBe(alice!.user.id);
     expect(proxy.counts.jwks - jwks).toBe(1);

@@ -2,17 +2,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { unsealData } from 'iron-session';
 import { workos, type StepUpEvent } from '../../src/index.js';
 import type { ProviderFactory } from '../../src/core/providers/types.js';
-import { SAME_ORIGIN, startHarness, type Harness } from '../helpers/flow.js';
+import { COOKIE_PASSWORD, SAME_ORIGIN, startHarness, startRecordingHarness, type Harness } from '../helpers/flow.js';
 
 // SECURITY.md §15: a provider session is never left behind — not by a step-up that came back
 // in a new provider session, not by a sign-out while the provider's keys are unreachable.
 
-const PASSWORD = 'test-password-that-is-at-least-32-chars';
 const now = () => Math.floor(Date.now() / 1000);
 
 /** The refresh token inside a sealed session, as someone holding a copy of the old cookie has it. */
 async function refreshTokenOf(seal: string): Promise<string> {
-  return (await unsealData<{ refreshToken: string }>(seal, { password: PASSWORD })).refreshToken;
+  return (await unsealData<{ refreshToken: string }>(seal, { password: COOKIE_PASSWORD })).refreshToken;
 }
 
 async function refreshAtIdp(h: Harness, refreshToken: string): Promise<number> {
@@ -29,9 +28,7 @@ describe('a step-up that comes back in a new provider session ends the old one',
   let h: Harness;
   const events: StepUpEvent[] = [];
   beforeEach(async () => {
-    events.length = 0;
-    h = await startHarness({ kit: { onStepUp: (e) => void events.push(e) } });
-    await h.signIn({ email: 'alice@example.com', authTime: now() - 3600 });
+    h = await startRecordingHarness(events, { email: 'alice@example.com', authTime: now() - 3600 });
   });
   afterEach(() => h.close());
 

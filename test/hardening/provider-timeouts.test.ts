@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { APP, startHarness, type Harness } from '../helpers/flow.js';
+import { txCookieOf } from '../helpers/transactions.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { sessionSetCookies } from './support/checks.js';
 import { internal } from '../../src/core/internal.js';
@@ -28,8 +29,8 @@ describe('a provider that hangs (invariant 7)', () => {
     const callbacker = via();
     expect(await refresher.getSession(cookie)).not.toBeNull(); // keys cached before the outage
     expect(await callbacker.getSession(cookie)).not.toBeNull();
-    const start = await callbacker.stepUp(new Request('http://localhost:3000/s', { method: 'POST', headers: { cookie } }), { returnTo: '/s' });
-    const tx = start.headers.getSetCookie().find((c) => c.includes('-tx-'))!.split(';')[0]!;
+    const start = await callbacker.stepUp(new Request(`${APP}/s`, { method: 'POST', headers: { cookie } }), { returnTo: '/s' });
+    const tx = txCookieOf(start).pair;
     h.idp.nextLogin({});
     const callbackUrl = (await fetch(start.headers.get('location')!, { redirect: 'manual' })).headers.get('location')!;
 

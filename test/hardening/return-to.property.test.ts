@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeReturnTo } from '../../src/index.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { APP, startHarness, type Harness } from '../helpers/flow.js';
+import { txCookieOf } from '../helpers/transactions.js';
 import { isSameOriginPath, returnToArb, runs, sessionSetCookies } from './support/checks.js';
 
 // Invariant 6, by property: whatever `returnTo` an attacker writes into a link, the browser ends
@@ -40,7 +41,7 @@ describe('returnTo is always a same-origin relative path (invariant 6)', () => {
       await fc.assert(
         fc.asyncProperty(returnToArb, fc.constantFrom('refresh', 'sign-out'), async (value, action) => {
           // Signed out: both actions answer with a redirect straight to returnTo.
-          const res = await kit.handleAuthRoute(new Request(`http://localhost:3000/callback?authkit=${action}&returnTo=${encodeURIComponent(value)}`));
+          const res = await kit.handleAuthRoute(new Request(`${APP}/callback?authkit=${action}&returnTo=${encodeURIComponent(value)}`));
           expect(res.status).toBe(302);
           const location = res.headers.get('location');
           expect(isSameOriginPath(location), `${action} returnTo=${JSON.stringify(value)} → ${location}`).toBe(true);
@@ -57,13 +58,13 @@ describe('returnTo is always a same-origin relative path (invariant 6)', () => {
         fc.asyncProperty(returnToArb, fc.boolean(), async (value, viaReferer) => {
           signIns++;
           const start = viaReferer
-            ? await kit.signIn(new Request('http://localhost:3000/', { method: 'POST', headers: { referer: `http://localhost:3000${value.startsWith('/') ? '' : '/'}${encodeURI(value)}` } }))
-            : await kit.signIn(new Request('http://localhost:3000/'), { returnTo: value });
-          const tx = start.headers.getSetCookie()[0]!.split(';')[0]!;
+            ? await kit.signIn(new Request(`${APP}/`, { method: 'POST', headers: { referer: `${APP}${value.startsWith('/') ? '' : '/'}${encodeURI(value)}` } }))
+            : await kit.signIn(new Request(`${APP}/`), { returnTo: value });
+          const tx = txCookieOf(start).pair;
           h.idp.nextLogin({});
           const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual' });
           expect(authorize.status).toBe(302);
-          const done = await kit.handleCallback(new Request(authorize.headers.get('location')!.replace(/^http:\/\/localhost:3000/, 'http://localhost:3000'), { headers: { cookie: tx } }));
+          const done = await kit.handleCallback(new Request(authorize.headers.get('location')!, { headers: { cookie: tx } }));
           expect(done.status).toBe(302);
           expect(sessionSetCookies(done)).toHaveLength(1);
           const location = done.headers.get('location');

@@ -5,8 +5,8 @@ import { unsealSession } from '../../src/core/session-cookie.js';
 import { refreshKey, STORE_TIMEOUT_MS } from '../../src/core/shared-refresh.js';
 import { redisStore } from '../../src/index.js';
 import type { Resolution } from '../../src/core/session-store.js';
-import { freshSession, PASSWORD, untilExpired } from '../helpers/expired-session.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { freshSession, untilExpired } from '../helpers/expired-session.js';
+import { COOKIE_PASSWORD, FOREIGN_PASSWORD, startHarness, type Harness } from '../helpers/flow.js';
 import { hasRedis, startRedis, type RedisServer } from '../helpers/redis.js';
 import { failingStore, hangingStore } from '../helpers/stores.js';
 import { internal } from '../../src/core/internal.js';
@@ -16,7 +16,6 @@ import { internal } from '../../src/core/internal.js';
 // write to Redis (but does not hold the cookie password) can make a request read as signed out;
 // they cannot sign anybody in as someone else, nor delete anybody's cookie. And a store that hangs
 // or throws costs a bounded wait, never a sign-out.
-const OTHER_PASSWORD = 'another-app-password-at-least-32-characters';
 
 /** Signed out for this request only: nothing written, nothing deleted. */
 function keptAsIs(res: Resolution) {
@@ -51,7 +50,7 @@ describe.skipIf(!hasRedis)('values in the store that are not this session', () =
     for (const email of others) extra.push(await freshSession(h, email));
     const { cookie, seal, before } = await freshSession(h, 'alice@example.com');
     await untilExpired(h, { cookie, before });
-    const session = (await unsealSession(seal, PASSWORD))!;
+    const session = (await unsealSession(seal, COOKIE_PASSWORD))!;
     return { cookie, before, session, others: extra, key: await refreshKey(session.refreshToken), kit: h.newKit({ refreshStore: redisStore(client) }) };
   }
 
@@ -79,7 +78,7 @@ describe.skipIf(!hasRedis)('values in the store that are not this session', () =
 
   it('a session sealed with another password, garbage, or a non-SDK value is refused', async () => {
     const alice = await victim();
-    const foreign = await sealData({ ...alice.session, user: { ...alice.session.user } }, { password: OTHER_PASSWORD, ttl: 0 });
+    const foreign = await sealData({ ...alice.session, user: { ...alice.session.user } }, { password: FOREIGN_PASSWORD, ttl: 0 });
     for (const value of [`s:${foreign}`, 's:Fe26.2**garbage', 'x:something', '{"json":true}']) {
       await client.set(alice.key, value, { PX: 60_000 });
       keptAsIs(await internal(alice.kit).resolveSession(alice.cookie, 'expired'));
@@ -89,10 +88,10 @@ describe.skipIf(!hasRedis)('values in the store that are not this session', () =
   it('a forged or misplaced refusal deletes no cookie', async () => {
     const alice = await victim();
     const sid = alice.before.sessionId;
-    const forged = await sealData({ k: alice.key, sub: alice.session.user.id, sid }, { password: OTHER_PASSWORD, ttl: 0 });
+    const forged = await sealData({ k: alice.key, sub: alice.session.user.id, sid }, { password: FOREIGN_PASSWORD, ttl: 0 });
     // A genuine-looking refusal (our password) but for another key: a refusal copied from elsewhere.
-    const misplaced = await sealData({ k: await refreshKey('some-other-token'), sub: alice.session.user.id, sid }, { password: PASSWORD, ttl: 0 });
-    const otherSid = await sealData({ k: alice.key, sub: alice.session.user.id, sid: 'session_other' }, { password: PASSWORD, ttl: 0 });
+    const misplaced = await sealData({ k: await refreshKey('some-other-token'), sub: alice.session.user.id, sid }, { password: COOKIE_PASSWORD, ttl: 0 });
+    const otherSid = await sealData({ k: alice.key, sub: alice.session.user.id, sid: 'session_other' }, { password: COOKIE_PASSWORD, ttl: 0 });
     for (const value of [`r:${forged}`, `r:${misplaced}`, `r:${otherSid}`, 'r:']) {
       await client.set(alice.key, value, { PX: 60_000 });
       keptAsIs(await internal(alice.kit).resolveSession(alice.cookie, 'expired'));

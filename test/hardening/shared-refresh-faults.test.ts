@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { claimTtlMs } from '../../src/core/shared-refresh.js';
-import { expiredSession, PASSWORD, workerConfig } from '../helpers/expired-session.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { expiredSession, workerConfig } from '../helpers/expired-session.js';
+import { COOKIE_PASSWORD, startHarness, type Harness } from '../helpers/flow.js';
 import { startIdpGate, type IdpGate } from '../helpers/idp-gate.js';
 import { startInstances, summarize, type Instance, type RequestResult } from '../helpers/instances.js';
 import { hasRedis, startRedis, type RedisServer } from '../helpers/redis.js';
@@ -80,7 +80,7 @@ describe.skipIf(!hasRedis)('shared refresh faults across processes', () => {
     expect(summary.signedIn).toBe(PER_INSTANCE);
     // The browser keeps the new cookie (nothing deleted it) and the provider session lives on.
     expect(h.idp.session(before.sessionId)?.status).toBe('active');
-    const next = await unsealSession(results.find((r) => r.seal)!.seal!, PASSWORD);
+    const next = await unsealSession(results.find((r) => r.seal)!.seal!, COOKIE_PASSWORD);
     await expect(internal(h.newKit()).store.refresh(next!)).resolves.toMatchObject({ auth: { sessionId: before.sessionId } });
     // Bounded by the store failing, not by any timeout (the default providerTimeout + claim TTL is 27 s).
     expect(summary.slowestMs).toBeLessThan(10_000);
@@ -133,7 +133,7 @@ describe.skipIf(!hasRedis)('shared refresh faults across processes', () => {
       expect(workos.idp.stats().refreshes - stats.refreshes).toBe(1);
       // Each refusal may be a race the store would have prevented: the cookie is kept.
       expect(summary).toMatchObject({ signedIn: PER_INSTANCE, deleted: 0, newSessions: 1 });
-      const next = await unsealSession(results.find((r) => r.seal)!.seal!, PASSWORD);
+      const next = await unsealSession(results.find((r) => r.seal)!.seal!, COOKIE_PASSWORD);
       await expect(internal(workos.newKit()).store.refresh(next!)).resolves.toMatchObject({ auth: { sessionId: before.sessionId } });
       // One claim attempt per process, failed at once (disableOfflineQueue): no store timeout waited out.
       for (const instance of instances) expect(instance.storeCalls).toEqual([{ op: 'setIfAbsent', outcome: 'error' }, { op: 'set', outcome: 'error' }].slice(0, instance.storeCalls.length));

@@ -1,8 +1,7 @@
-import { APP, Jar, type Harness } from './flow.js';
+import { APP, COOKIE_PASSWORD, Jar, type Harness } from './flow.js';
 import type { WorkerConfig } from './refresh-worker.js';
 import { internal } from '../../src/core/internal.js';
 
-export const PASSWORD = 'test-password-that-is-at-least-32-chars';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Signs a user in, in a new provider session each time (a fresh browser). */
@@ -32,5 +31,5 @@ export async function expiredSession(h: Harness, email = 'alice@example.com') {
 
 /** How a worker process reaches the harness's dev IdP (directly, or through `apiUrl`). */
 export function workerConfig(h: Harness, extra: Partial<WorkerConfig> = {}): WorkerConfig {
-  return { clientId: h.idp.clientId, apiKey: h.idp.apiKey, apiUrl: h.idp.url, issuer: h.idp.url, cookiePassword: PASSWORD, redirectUri: `${APP}/callback`, ...extra };
+  return { clientId: h.idp.clientId, apiKey: h.idp.apiKey, apiUrl: h.idp.url, issuer: h.idp.url, cookiePassword: COOKIE_PASSWORD, redirectUri: `${APP}/callback`, ...extra };
 }

@@ -3,12 +3,11 @@
  * kit) whose kit is also the process-wide instance `getAuthKit()` returns, as `configureAuthKit`
  * makes it in an app. Needs the Next stubs installed in the test file (see next-stubs.ts).
  */
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { AuthKit, AuthKitOptions } from '../../src/index.js';
 import { configureAuthKit } from '../../src/server/index.js';
 import type { DevIdpOptions } from '../../src/testing/types.js';
-import { APP, startHarness, type Harness } from './flow.js';
-
-export const COOKIE_PASSWORD = 'server-glue-cookie-password-at-least-32-chars';
+import { APP, COOKIE_PASSWORD, startHarness, type Harness } from './flow.js';
 
 export interface ServerApp extends Harness {
   /** The instance the server glue uses (`getAuthKit()`). */
@@ -27,6 +26,25 @@ export async function startServerApp(options: { idp?: DevIdpOptions; kit?: AuthK
     ...kitOptions,
   });
   return Object.assign(h, { server });
+}
+
+/**
+ * For the enclosing file or describe block: a fresh server app before each test, handed to `use`;
+ * after it, the real clock back and the app closed.
+ *
+ *     let app: ServerApp;
+ *     serverAppPerTest((next) => (app = next));
+ */
+export function serverAppPerTest(use: (app: ServerApp) => void, options: { idp?: DevIdpOptions; kit?: AuthKitOptions } = {}): void {
+  let app: ServerApp | undefined;
+  beforeEach(async () => {
+    app = await startServerApp(options);
+    use(app);
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await app?.close();
+  });
 }
 
 /** Epoch seconds. */

@@ -2,7 +2,7 @@ import { NextRequest } from 'next/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authkitMiddleware, authkitProxy } from '../../src/middleware.js';
 import { parseCookieHeader } from '../../src/core/cookies.js';
-import { APP, startHarness, type Harness } from '../helpers/flow.js';
+import { APP, COOKIE_PASSWORD, startHarness, type Harness } from '../helpers/flow.js';
 import { internal } from '../../src/core/internal.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,7 +18,7 @@ describe('authkitMiddleware / authkitProxy', () => {
     clientId: h.idp.clientId,
     apiKey: h.idp.apiKey,
     redirectUri: `${APP}/callback`,
-    cookiePassword: 'test-password-that-is-at-least-32-chars',
+    cookiePassword: COOKIE_PASSWORD,
     apiUrl: h.idp.url,
     clockTolerance: 0,
     env: {},
@@ -101,7 +101,7 @@ describe('authkitMiddleware and prefetches', () => {
     try {
       await h.signIn({ email: 'bob@example.com' });
       const mw = authkitMiddleware({
-        config: { clientId: h.idp.clientId, apiKey: h.idp.apiKey, redirectUri: `${APP}/callback`, cookiePassword: 'test-password-that-is-at-least-32-chars', apiUrl: h.idp.url, env: {} },
+        config: { clientId: h.idp.clientId, apiKey: h.idp.apiKey, redirectUri: `${APP}/callback`, cookiePassword: COOKIE_PASSWORD, apiUrl: h.idp.url, env: {} },
         stepUp: { '/account/:path*': { mfa: true } },
         middlewareAuth: { enabled: true },
       });
@@ -126,7 +126,7 @@ describe('authkitMiddleware: every policy applies, flows start only from this si
   });
   afterEach(() => h.close());
 
-  const config = () => ({ clientId: h.idp.clientId, apiKey: h.idp.apiKey, redirectUri: `${APP}/callback`, cookiePassword: 'test-password-that-is-at-least-32-chars', apiUrl: h.idp.url, env: {} });
+  const config = () => ({ clientId: h.idp.clientId, apiKey: h.idp.apiKey, redirectUri: `${APP}/callback`, cookiePassword: COOKIE_PASSWORD, apiUrl: h.idp.url, env: {} });
   const navigation = (path: string, site = 'same-origin') =>
     new NextRequest(new URL(path, APP), { headers: { cookie: h.app.header(), 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': site } });
 
@@ -184,7 +184,7 @@ describe('authkitMiddleware under basePath and trailingSlash', () => {
     clientId: h.idp.clientId,
     apiKey: h.idp.apiKey,
     redirectUri,
-    cookiePassword: 'test-password-that-is-at-least-32-chars',
+    cookiePassword: COOKIE_PASSWORD,
     apiUrl: h.idp.url,
     clockTolerance: 0,
     env: {},

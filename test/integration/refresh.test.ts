@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { createAuthKit } from '../../src/index.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { APP, COOKIE_PASSWORD, startHarness, type Harness } from '../helpers/flow.js';
 import { internal } from '../../src/core/internal.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -87,7 +87,7 @@ describe('refresh', () => {
       await long.signIn();
       const cookie = long.app.header();
       // Another process rotates first, so this refresh token is already used.
-      const session = await unsealSession(long.app.get('wos-session')!, 'test-password-that-is-at-least-32-chars');
+      const session = await unsealSession(long.app.get('wos-session')!, COOKIE_PASSWORD);
       await internal(long.newKit()).store.refresh(session!);
       const res = await internal(long.kit).resolveSession(cookie, 'expiring');
       expect(res.auth?.user.email).toBe('alice@example.com');
@@ -123,8 +123,8 @@ describe('provider outages keep the session (invariant 7)', () => {
       const kit = createAuthKit({
         clientId: h.idp.clientId,
         apiKey: h.idp.apiKey,
-        redirectUri: 'http://localhost:3000/callback',
-        cookiePassword: 'test-password-that-is-at-least-32-chars',
+        redirectUri: `${APP}/callback`,
+        cookiePassword: COOKIE_PASSWORD,
         apiUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
         issuer: h.idp.url,
         clockTolerance: 0,

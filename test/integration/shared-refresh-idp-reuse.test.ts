@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { runDevIdpCli, startDevIdp } from '../../src/testing/index.js';
 import type { DevIdp, DevIdpOptions } from '../../src/testing/index.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
-import { PASSWORD } from '../helpers/expired-session.js';
+import { APP, COOKIE_PASSWORD, startHarness, type Harness } from '../helpers/flow.js';
 
 // The dev IdP plays the three ways real providers treat a refresh token that comes back after it
 // was exchanged (the race many instances run into): WorkOS rejects it, Auth0 revokes the whole
@@ -30,7 +29,7 @@ describe('dev IdP: refresh-token reuse', () => {
   async function rotated(idp: DevIdpOptions) {
     h = await startHarness({ idp });
     await h.signIn();
-    const session = (await unsealSession(h.app.get('wos-session')!, PASSWORD))!;
+    const session = (await unsealSession(h.app.get('wos-session')!, COOKIE_PASSWORD))!;
     const sessionId = (await h.kit.getSession(h.app.header()))!.sessionId;
     const once = await grant(h.idp, session.refreshToken);
     expect(once.status).toBe(200);
@@ -81,13 +80,13 @@ describe('dev IdP: refresh-token reuse', () => {
       // Through the real flow: sign in, rotate, reuse → the session is revoked.
       h = await startHarness();
       const kit = h.newKit({ clientId: idp.clientId, apiKey: idp.apiKey, apiUrl: idp.url });
-      const start = await kit.signIn(new Request('http://localhost:3000/'));
+      const start = await kit.signIn(new Request(`${APP}/`));
       idp.nextLogin({});
       const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual' });
       const callback = new Request(authorize.headers.get('location')!, { headers: { cookie: start.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') } });
       const done = await kit.handleCallback(callback);
       const seal = done.headers.getSetCookie().find((c) => c.startsWith('wos-session='))!.split(';')[0]!.slice('wos-session='.length);
-      const session = (await unsealSession(seal, PASSWORD))!;
+      const session = (await unsealSession(seal, COOKIE_PASSWORD))!;
       expect((await grant(idp, session.refreshToken)).status).toBe(200);
       expect((await grant(idp, session.refreshToken)).status).toBe(400);
       expect(idp.sessions().map((s) => s.status)).toEqual(['reuse_detected']);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { unsealSession } from '../../src/core/session-cookie.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
-import { expiredSession, PASSWORD, workerConfig } from '../helpers/expired-session.js';
+import { COOKIE_PASSWORD, startHarness, type Harness } from '../helpers/flow.js';
+import { expiredSession, workerConfig } from '../helpers/expired-session.js';
 import { startInstances, storm, summarize, type Instance } from '../helpers/instances.js';
 import { hasRedis, startRedis, type RedisServer } from '../helpers/redis.js';
 import { internal } from '../../src/core/internal.js';
@@ -54,7 +54,7 @@ describe.skipIf(!hasRedis)(`a refresh storm over ${INSTANCES} processes against 
     expect(instances.flatMap((i) => i.storeCalls).filter((c) => c.outcome === 'true')).toHaveLength(1);
 
     // The session lives on: its new refresh token still works at the provider.
-    const next = await unsealSession(results[0]!.seal!, PASSWORD);
+    const next = await unsealSession(results[0]!.seal!, COOKIE_PASSWORD);
     await expect(internal(h.newKit()).store.refresh(next!)).resolves.toMatchObject({ auth: { sessionId: before.sessionId } });
   });
 
@@ -78,7 +78,7 @@ describe.skipIf(!hasRedis)(`a refresh storm over ${INSTANCES} processes against 
     expect(summary).toMatchObject({ requests: REQUESTS, signedIn: REQUESTS / INSTANCES, deleted: REQUESTS - REQUESTS / INSTANCES, newSessions: 1 });
     // And the provider revoked the whole session on the reuse: the winner's new refresh token is dead too.
     expect(h.idp.session(before.sessionId)?.status).toBe('reuse_detected');
-    const winner = await unsealSession(results.find((r) => r.seal)!.seal!, PASSWORD);
+    const winner = await unsealSession(results.find((r) => r.seal)!.seal!, COOKIE_PASSWORD);
     await expect(internal(h.newKit()).store.refresh(winner!)).rejects.toMatchObject({ code: 'refresh_failed', providerCode: 'invalid_grant' });
   });
 });

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { PUBLISH_GRACE_MS, refreshKey, TRANSIENT_MS } from '../../src/core/shared-refresh.js';
 import { redisStore, type AuthKit } from '../../src/index.js';
-import { expiredSession, PASSWORD } from '../helpers/expired-session.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { expiredSession } from '../helpers/expired-session.js';
+import { COOKIE_PASSWORD, startHarness, type Harness } from '../helpers/flow.js';
 import { startIdpGate } from '../helpers/idp-gate.js';
 import { hasRedis, startRedis, type RedisServer } from '../helpers/redis.js';
 import { counting } from '../helpers/stores.js';
@@ -71,9 +71,9 @@ describe.skipIf(!hasRedis)('refresh through a shared Redis store', () => {
 
   it('the store holds no readable token: the key is a SHA-256 hash, the value the sealed cookie', async () => {
     const { cookie, seal } = await expiredSession(h);
-    const old = (await unsealSession(seal, PASSWORD))!;
+    const old = (await unsealSession(seal, COOKIE_PASSWORD))!;
     const res = await internal(instance()).resolveSession(cookie, 'expired');
-    const next = (await unsealSession(res.cookies[0]!.value, PASSWORD))!;
+    const next = (await unsealSession(res.cookies[0]!.value, COOKIE_PASSWORD))!;
     const keys = await client.keys('*');
     expect(keys).toEqual([await refreshKey(old.refreshToken)]);
     expect(keys[0]).toMatch(/^authkit-stepup:refresh:v1:[A-Za-z0-9_-]{43}$/);
@@ -135,7 +135,7 @@ describe.skipIf(!hasRedis)('refresh through a shared Redis store', () => {
     try {
       await long.signIn();
       const cookie = long.app.header();
-      const session = await unsealSession(long.app.get('wos-session')!, PASSWORD);
+      const session = await unsealSession(long.app.get('wos-session')!, COOKIE_PASSWORD);
       await internal(long.newKit()).store.refresh(session!); // another instance without the store rotated first
       for (const kit of [long.newKit({ refreshStore: store }), long.newKit()]) {
         const res = await internal(kit).resolveSession(cookie, 'expiring');

@@ -1,7 +1,8 @@
 import { sealData } from 'iron-session';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unsealSession } from '../../src/core/session-cookie.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { APP, COOKIE_PASSWORD, FOREIGN_PASSWORD, startHarness, type Harness } from '../helpers/flow.js';
+import { txCookieOf } from '../helpers/transactions.js';
 import { internal } from '../../src/core/internal.js';
 
 // Sign-in, session reading, sign-out: createAuthKit driven with plain Requests against the dev IdP over HTTP.
@@ -41,7 +42,7 @@ describe('sign-in and session', () => {
     expect(url.pathname).toBe('/user_management/authorize');
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
       client_id: h.idp.clientId,
-      redirect_uri: 'http://localhost:3000/callback',
+      redirect_uri: `${APP}/callback`,
       response_type: 'code',
       provider: 'authkit',
       code_challenge_method: 'S256',
@@ -52,7 +53,7 @@ describe('sign-in and session', () => {
     expect(url.searchParams.get('state')).toMatch(/^[\w-]{40,}$/);
     expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     expect(url.searchParams.has('max_age')).toBe(false);
-    const tx = start.headers.getSetCookie().find((c) => c.includes(`-tx-${url.searchParams.get('state')}=`));
+    const tx = txCookieOf(start).setCookie;
     expect(tx).toMatch(/HttpOnly/);
     expect(tx).toMatch(/Max-Age=600/);
   });
@@ -71,7 +72,7 @@ describe('sign-in and session', () => {
     expect(await h.kit.getSession(`wos-session=${flipped}`)).toBeNull();
     expect(await h.kit.getSession(`wos-session=${seal.slice(0, 100)}`)).toBeNull();
     expect(await h.kit.getSession('wos-session=')).toBeNull();
-    expect(await h.kit.getSession(`wos-session=${await sealData({ accessToken: 'x', refreshToken: 'y', user: { id: 'u' } }, { password: 'another-password-of-at-least-32-chars!' })}`)).toBeNull();
+    expect(await h.kit.getSession(`wos-session=${await sealData({ accessToken: 'x', refreshToken: 'y', user: { id: 'u' } }, { password: FOREIGN_PASSWORD })}`)).toBeNull();
     expect(await h.kit.getSession(null)).toBeNull();
   });
 
@@ -80,7 +81,7 @@ describe('sign-in and session', () => {
     const alice = await h.kit.getSession(h.app.header());
     const forged = await sealData(
       { accessToken: alice!.accessToken, refreshToken: 'r', user: { ...alice!.user, id: 'user_someone_else' } },
-      { password: 'test-password-that-is-at-least-32-chars' },
+      { password: COOKIE_PASSWORD },
     );
     expect(await h.kit.getSession(`wos-session=${forged}`)).toBeNull();
   });
@@ -120,16 +121,16 @@ describe('sign-in and session', () => {
     const logout = new URL(out.headers.get('location')!);
     expect(logout.pathname).toBe('/user_management/sessions/logout');
     expect(logout.searchParams.get('session_id')).toBe(auth!.sessionId);
-    expect(logout.searchParams.get('return_to')).toBe('http://localhost:3000/goodbye');
+    expect(logout.searchParams.get('return_to')).toBe(`${APP}/goodbye`);
     const cleared = out.headers.getSetCookie().find((c) => c.startsWith('wos-session='));
     expect(cleared).toMatch(/Max-Age=0/);
     const followed = await fetch(logout, { redirect: 'manual', headers: { cookie: h.idpJar.header() } });
-    expect(followed.headers.get('location')).toBe('http://localhost:3000/goodbye');
+    expect(followed.headers.get('location')).toBe(`${APP}/goodbye`);
     const oldSeal = h.app.get('wos-session')!;
     h.app.store(out);
     expect(await h.kit.getSession(h.app.header())).toBeNull();
     // The provider session is gone: its refresh token no longer works.
-    const oldSession = await unsealSession(oldSeal, 'test-password-that-is-at-least-32-chars');
+    const oldSession = await unsealSession(oldSeal, COOKIE_PASSWORD);
     expect(oldSession?.refreshToken).toBeTypeOf('string');
     const forcedRefresh = await internal(h.newKit()).store.refresh(oldSession!).catch((e: unknown) => e);
     expect(forcedRefresh).toMatchObject({ transient: false, providerCode: 'invalid_grant' });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StepUpEvent, StepUpRejection } from '../../src/index.js';
-import { startHarness, type Harness } from '../helpers/flow.js';
+import { APP, startHarness, type Harness } from '../helpers/flow.js';
+import { stateOf } from '../helpers/transactions.js';
 
 // Step-up end to end against the dev IdP: invariant 5, the audit hooks, and the resealed session.
 describe('step-up', () => {
@@ -152,7 +153,7 @@ describe('callback rejections (invariant 5)', () => {
     // error=access_denied from the provider
     const start = await h.kit.signIn(h.request('/'));
     h.app.store(start);
-    const state = new URL(start.headers.get('location')!).searchParams.get('state');
+    const state = stateOf(start);
     const denied = await h.kit.handleCallback(h.request(`/callback?error=access_denied&error_description=nope&state=${state}`));
     expect(denied.status).toBe(400);
     expect(await denied.text()).toContain('provider_error');
@@ -184,12 +185,12 @@ describe('callback rejections (invariant 5)', () => {
   it('onError renders the app’s own page and keeps the transaction cleanup', async () => {
     const start = await h.kit.signIn(h.request('/'));
     h.app.store(start);
-    const state = new URL(start.headers.get('location')!).searchParams.get('state');
+    const state = stateOf(start);
     const res = await h.kit.handleCallback(h.request(`/callback?error=access_denied&state=${state}`), {
-      onError: ({ error }) => Response.redirect(`http://localhost:3000/auth-error?code=${error.code}`, 303),
+      onError: ({ error }) => Response.redirect(`${APP}/auth-error?code=${error.code}`, 303),
     });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('http://localhost:3000/auth-error?code=provider_error');
+    expect(res.headers.get('location')).toBe(`${APP}/auth-error?code=provider_error`);
     expect(res.headers.getSetCookie().some((c) => c.includes(`-tx-${state}=`) && /Max-Age=0/.test(c))).toBe(true);
   });
 });

@@ -2,27 +2,17 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluateStepUp, hasMfa, PAPE_MULTI_FACTOR, type AuthKit } from '../../src/index.js';
 import { toClientAuth } from '../../src/core/client-auth.js';
-import { parseCookieHeader } from '../../src/core/cookies.js';
-import { readSessionSeal, unsealSession } from '../../src/core/session-cookie.js';
-import type { Session } from '../../src/core/types.js';
+import { APP } from '../helpers/flow.js';
 import { startOidcHarness, type OidcHarness } from './oidc-flow.js';
-import { APP, MFA_ACR, PASSWORD_ACR, RESOURCE } from './op-server.js';
+import { MFA_ACR, PASSWORD_ACR, RESOURCE } from './op-server.js';
 import { internal } from '../../src/core/internal.js';
 
 // OpenID providers as they really behave (issue 14): MFA reported in the provider's own `amr`
 // names, or only through `acr`; `oidc({ mfa })` says what counts, on verified tokens only. And
 // RP-initiated logout with a `state`, for OPs that return the browser only when it is there.
 
-const PASSWORD = 'test-password-that-is-at-least-32-chars';
 /** An independent OP's names (`password`, `otp`) → RFC 8176. */
 const ALIASES = { password: 'pwd', otp: 'otp', webauthn: 'hwk' };
-
-async function sessionOf(h: OidcHarness): Promise<Session> {
-  const seal = readSessionSeal(parseCookieHeader(h.app.header()), 'wos-session');
-  const session = seal ? await unsealSession(seal, PASSWORD) : null;
-  if (!session) throw new Error('no session cookie');
-  return session;
-}
 
 /** A rejected callback: 4xx with the code, no redirect, and only the transaction cookie touched. */
 async function expectRejected(response: Response, code: string): Promise<void> {
@@ -81,7 +71,7 @@ describe.each(['access-token', 'id-token'] as const)('an OP with its own amr nam
     expect(toClientAuth(after).amr).toEqual(['pwd', 'otp']);
 
     // A refresh maps the new tokens the same way.
-    const refreshed = await internal(kit).store.refresh(await sessionOf(h));
+    const refreshed = await internal(kit).store.refresh(await h.session());
     expect(refreshed.auth.amr).toEqual(['pwd', 'otp']);
   });
 });
@@ -227,19 +217,8 @@ describe('RP-initiated logout', () => {
       expect(logout.searchParams.get('post_logout_redirect_uri')).toBe(`${APP}/`);
       h.app.store(out);
 
-      const page = await fetch(logout, { headers: { cookie: h.opJar.header() } });
-      h.opJar.store(page);
+      const { page, confirmed } = await h.confirmLogout(logout);
       expect(page.status).toBe(200);
-      const html = await page.text();
-      const action = /action="([^"]+)"/.exec(html)![1]!;
-      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
-      const confirmed = await fetch(new URL(action.replace(/&amp;/g, '&'), h.op.issuer), {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie: h.opJar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ xsrf, logout: 'yes' }),
-      });
-      h.opJar.store(confirmed);
       const back = new URL(confirmed.headers.get('location')!);
       expect(`${back.origin}${back.pathname}`).toBe(`${APP}/`);
       expect(back.searchParams.get('state')).toBe(state);

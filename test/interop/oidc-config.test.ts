@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createAuthKit, oidc, PAPE_MULTI_FACTOR } from '../../src/index.js';
+import { createAuthKit, oidc, PAPE_MULTI_FACTOR } from '../../src/index.js';
 import { resolveConfig } from '../../src/core/config.js';
 import { internal } from '../../src/core/internal.js';
+import { configErrorOf } from '../helpers/config-error.js';
+import { APP, COOKIE_PASSWORD } from '../helpers/flow.js';
 
 // Which provider a configuration selects, and what it reads. No network: configuration and the
 // provider object are built lazily and offline.
@@ -19,16 +21,6 @@ const workosEnv = {
   WORKOS_REDIRECT_URI: 'http://localhost:3000/callback',
   WORKOS_COOKIE_PASSWORD: 'w'.repeat(32),
 };
-
-function failure(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('provider selection', () => {
   it('AUTH_ISSUER/AUTH_CLIENT_ID/AUTH_CLIENT_SECRET alone select OpenID Connect', () => {
@@ -61,27 +53,27 @@ describe('provider selection', () => {
     expect(config.providerKind).toBe('workos');
     expect(config.clientId).toBe('client_123');
     expect(internal(createAuthKit({ env: { ...oidcEnv, ...workosEnv } })).provider.kind).toBe('workos');
-    const missing = failure(() => resolveConfig({ env: { ...workosEnv, WORKOS_API_KEY: '' } }));
+    const missing = configErrorOf(() => resolveConfig({ env: { ...workosEnv, WORKOS_API_KEY: '' } }));
     expect(missing.code).toBe('config_missing_api_key');
     expect(missing.message).toMatch(/^WORKOS_API_KEY is not set/);
   });
 
   it('names the AUTH_ variable to fix', () => {
-    const noClient = failure(() => resolveConfig({ env: { ...oidcEnv, AUTH_CLIENT_ID: '' } }));
+    const noClient = configErrorOf(() => resolveConfig({ env: { ...oidcEnv, AUTH_CLIENT_ID: '' } }));
     expect(noClient.code).toBe('config_missing_client_id');
     expect(noClient.message).toMatch(/^AUTH_CLIENT_ID is not set/);
-    const noPassword = failure(() => resolveConfig({ env: { ...oidcEnv, AUTH_COOKIE_PASSWORD: '' } }));
+    const noPassword = configErrorOf(() => resolveConfig({ env: { ...oidcEnv, AUTH_COOKIE_PASSWORD: '' } }));
     expect(noPassword.code).toBe('config_missing_cookie_password');
     expect(noPassword.message).toMatch(/^AUTH_COOKIE_PASSWORD is not set/);
-    const weak = failure(() => resolveConfig({ env: { ...oidcEnv, AUTH_COOKIE_PASSWORD: 'short' } }));
+    const weak = configErrorOf(() => resolveConfig({ env: { ...oidcEnv, AUTH_COOKIE_PASSWORD: 'short' } }));
     expect(weak.code).toBe('config_weak_cookie_password');
-    const badRedirect = failure(() => resolveConfig({ env: { ...oidcEnv, AUTH_REDIRECT_URI: 'callback' } }));
+    const badRedirect = configErrorOf(() => resolveConfig({ env: { ...oidcEnv, AUTH_REDIRECT_URI: 'callback' } }));
     expect(badRedirect.code).toBe('config_invalid_redirect_uri');
     expect(badRedirect.message).toMatch(/^AUTH_REDIRECT_URI/);
-    const badIssuer = failure(() => resolveConfig({ providerKind: 'oidc', env: { ...oidcEnv, AUTH_ISSUER: 'ftp://idp' } }));
+    const badIssuer = configErrorOf(() => resolveConfig({ providerKind: 'oidc', env: { ...oidcEnv, AUTH_ISSUER: 'ftp://idp' } }));
     expect(badIssuer.code).toBe('config_invalid_issuer');
     expect(badIssuer.message).toMatch(/^AUTH_ISSUER/);
-    expect(failure(() => resolveConfig({ providerKind: 'oidc', env: {} })).message).toMatch(/^AUTH_ISSUER is not set/);
+    expect(configErrorOf(() => resolveConfig({ providerKind: 'oidc', env: {} })).message).toMatch(/^AUTH_ISSUER is not set/);
   });
 
   it('without AUTH_CLIENT_SECRET it is a public client (PKCE only)', () => {
@@ -103,7 +95,7 @@ describe('provider selection', () => {
 describe('explicit WorkOS', () => {
   it('createAuthKit({ provider: workos }) stays WorkOS even when only AUTH_* variables are set', async () => {
     const { workos } = await import('../../src/index.js');
-    const failureOf = failure(() => internal(createAuthKit({ provider: workos, env: oidcEnv })).config);
+    const failureOf = configErrorOf(() => internal(createAuthKit({ provider: workos, env: oidcEnv })).config);
     expect(failureOf.code).toBe('config_missing_client_id');
     expect(failureOf.message).toMatch(/^WORKOS_CLIENT_ID/);
   });
@@ -116,8 +108,8 @@ describe('a provider whose discovery fails', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
-      const kit = createAuthKit({ provider: oidc({ issuer: `http://127.0.0.1:${port}/`, clientId: 'c' }), redirectUri: 'http://localhost:3000/callback', cookiePassword: 'p'.repeat(32), env: {} });
-      const response = await kit.signIn(new Request('http://localhost:3000/'));
+      const kit = createAuthKit({ provider: oidc({ issuer: `http://127.0.0.1:${port}/`, clientId: 'c' }), redirectUri: `${APP}/callback`, cookiePassword: COOKIE_PASSWORD, env: {} });
+      const response = await kit.signIn(new Request(`${APP}/`));
       expect(response.status).toBe(503);
       expect(await response.text()).toContain('<code>provider_unavailable</code>');
       expect(response.headers.getSetCookie()).toEqual([]);

@@ -1,6 +1,9 @@
 import { createAuthKit, oidc, type AuthKit, type AuthKitOptions, type OidcOptions } from '../../src/index.js';
-import { Jar } from '../helpers/flow.js';
-import { APP, RESOURCE, startOp, type OpLogin, type OpOptions, type TestOp } from './op-server.js';
+import { parseCookieHeader } from '../../src/core/cookies.js';
+import { readSessionSeal, unsealSession } from '../../src/core/session-cookie.js';
+import type { Session } from '../../src/core/types.js';
+import { APP, appRequest, COOKIE_PASSWORD, Jar, leaveApp, signInThrough } from '../helpers/flow.js';
+import { RESOURCE, startOp, type OpLogin, type OpOptions, type TestOp } from './op-server.js';
 
 export interface OidcHarness {
   op: TestOp;
@@ -11,6 +14,13 @@ export interface OidcHarness {
   /** Follows an app redirect through the OP (authorize, our interaction route, resume) back to the app's callback. */
   throughOp(start: Response, login?: OpLogin): Promise<Request>;
   signIn(login?: OpLogin, returnTo?: string): Promise<Response>;
+  /** The session sealed in the app jar's cookie (throws when there is none). */
+  session(): Promise<Session>;
+  /**
+   * Follows an RP-initiated logout URL at the OP: loads its confirmation page and submits it ("yes"),
+   * the OP jar keeping its cookies. `page` is the confirmation page (its body read), `confirmed` the OP's answer to the submission.
+   */
+  confirmLogout(logout: URL): Promise<{ page: Response; confirmed: Response }>;
   newKit(extra?: AuthKitOptions, oidcOptions?: OidcOptions): AuthKit;
   close(): Promise<void>;
 }
@@ -21,7 +31,7 @@ export async function startOidcHarness(options: { op: OpOptions; kit?: AuthKitOp
     createAuthKit({
       provider: oidc({ issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret, resource: RESOURCE, ...options.oidc, ...oidcOptions }),
       redirectUri: `${APP}/callback`,
-      cookiePassword: 'test-password-that-is-at-least-32-chars',
+      cookiePassword: COOKIE_PASSWORD,
       env: {},
       ...options.kit,
       ...extra,
@@ -32,14 +42,9 @@ export async function startOidcHarness(options: { op: OpOptions; kit?: AuthKitOp
     app: new Jar(),
     opJar: new Jar(),
     newKit,
-    request(path, init = {}) {
-      const headers = new Headers(init.headers);
-      if (!headers.has('cookie')) headers.set('cookie', h.app.header());
-      return new Request(new URL(path, APP), { ...init, headers });
-    },
+    request: (path, init) => appRequest(h.app, path, init),
     async throughOp(start, login) {
-      if (![302, 303].includes(start.status)) throw new Error(`expected a redirect, got ${start.status}: ${await start.text()}`);
-      h.app.store(start);
+      await leaveApp(h.app, start);
       if (login) op.nextLogin(login);
       let location = start.headers.get('location')!;
       for (let hop = 0; hop < 10; hop++) {
@@ -66,11 +71,28 @@ export async function startOidcHarness(options: { op: OpOptions; kit?: AuthKitOp
       }
       throw new Error('the OP redirected more than 10 times');
     },
-    async signIn(login = {}, returnTo = '/dashboard') {
-      const callback = await h.throughOp(await h.kit.signIn(h.request('/'), { returnTo }), login);
-      const done = await h.kit.handleCallback(callback);
-      h.app.store(done);
-      return done;
+    signIn: (login = {}, returnTo = '/dashboard') => signInThrough(h, (start) => h.throughOp(start, login), returnTo),
+    async session() {
+      const seal = readSessionSeal(parseCookieHeader(h.app.header()), 'wos-session');
+      const session = seal ? await unsealSession(seal, COOKIE_PASSWORD) : null;
+      if (!session) throw new Error('no session cookie');
+      return session;
+    },
+    async confirmLogout(logout) {
+      const page = await fetch(logout, { headers: { cookie: h.opJar.header() } });
+      h.opJar.store(page);
+      const html = await page.text();
+      const action = /action="([^"]+)"/.exec(html)?.[1];
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+      if (!action || !xsrf) throw new Error(`no logout confirmation form (${page.status}): ${html.slice(0, 500)}`);
+      const confirmed = await fetch(new URL(action.replace(/&amp;/g, '&'), op.issuer), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: h.opJar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ xsrf, logout: 'yes' }),
+      });
+      h.opJar.store(confirmed);
+      return { page, confirmed };
     },
     close: () => op.close(),
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuthKit, hasMfa, oidc, PAPE_MULTI_FACTOR } from '../../src/index.js';
 import { applyMfaRules, compileMfaRules, idClaimsOf, withMfaRules } from '../../src/core/providers/oidc-claims.js';
 import { internal } from '../../src/core/internal.js';
+import { COOKIE_PASSWORD } from '../helpers/flow.js';
 
 // The pure parts of `oidc({ mfa })`: alias mapping, acr → mfa, what a refresh keeps, and which
 // `acr_values` an MFA step-up sends.
@@ -79,7 +80,7 @@ describe('oidc({ mfa }) rules', () => {
 describe('acr_values for an MFA step-up', () => {
   const base = { issuer: 'https://op.example.com', clientId: 'c', clientSecret: 's' };
   const kit = (provider: ReturnType<typeof oidc>, top: { mfaAcrValues?: string } = {}) =>
-    createAuthKit({ provider, redirectUri: 'https://app.example.com/callback', cookiePassword: 'test-password-that-is-at-least-32-chars', env: {}, ...top });
+    createAuthKit({ provider, redirectUri: 'https://app.example.com/callback', cookiePassword: COOKIE_PASSWORD, env: {}, ...top });
 
   it('oidc({ mfaAcrValues }) > oidc({ mfa: { acr } }) > createAuthKit({ mfaAcrValues }) > PAPE', () => {
     expect(internal(kit(oidc(base))).config.mfaAcrValues).toBe(PAPE_MULTI_FACTOR);

@@ -2,24 +2,15 @@ import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAuthKit, hasMfa, PAPE_MULTI_FACTOR, ProviderError, type StepUpEvent } from '../../src/index.js';
 import { parseCookieHeader, serializeCookie } from '../../src/core/cookies.js';
-import { readSessionSeal, unsealSession } from '../../src/core/session-cookie.js';
-import type { Session } from '../../src/core/types.js';
+import { APP, COOKIE_PASSWORD } from '../helpers/flow.js';
 import { startOidcHarness, type OidcHarness } from './oidc-flow.js';
-import { APP, RESOURCE } from './op-server.js';
+import { RESOURCE } from './op-server.js';
 import { internal } from '../../src/core/internal.js';
 
 // The generic OpenID Connect provider against a real, certified OP (oidc-provider) over loopback
 // HTTP, driven with plain Requests like the dev-IdP integration tests.
 
-const PASSWORD = 'test-password-that-is-at-least-32-chars';
 const now = () => Math.floor(Date.now() / 1000);
-
-async function sessionOf(h: OidcHarness): Promise<Session> {
-  const seal = readSessionSeal(parseCookieHeader(h.app.header()), 'wos-session');
-  const session = seal ? await unsealSession(seal, PASSWORD) : null;
-  if (!session) throw new Error('no session cookie');
-  return session;
-}
 
 /** A rejected callback: 4xx with the code, no redirect, and only the transaction cookie touched. */
 async function expectRejected(h: OidcHarness, response: Response, code: string): Promise<void> {
@@ -75,7 +66,7 @@ describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_ti
       expect(auth.sessionId).not.toBe('');
     } else {
       expect(claims.amr).toBeUndefined();
-      expect((await sessionOf(h)).idClaims).toMatchObject({ amr: ['pwd'], auth_time: auth.authTime });
+      expect((await h.session()).idClaims).toMatchObject({ amr: ['pwd'], auth_time: auth.authTime });
     }
   });
 
@@ -159,7 +150,7 @@ describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_ti
   it('refreshes with rotation and keeps amr/authTime; the old refresh token, replayed by another instance, fails', async () => {
     h = await startOidcHarness({ op: { claimsIn, accessTokenTtl: 3 }, kit: { clockTolerance: 0 } });
     await h.signIn({ amr: ['pwd', 'otp'], ts: now() - 120 });
-    const original = await sessionOf(h);
+    const original = await h.session();
     const oldCookies = h.app.header();
     const first = (await h.kit.getSession(oldCookies))!;
     await new Promise((resolve) => setTimeout(resolve, 3_100));
@@ -171,7 +162,7 @@ describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_ti
     expect(refreshed.auth!.authTime).toBe(first.authTime);
     expect(refreshed.auth!.accessToken).not.toBe(first.accessToken);
     h.app.store(new Response(null, { headers: refreshed.cookies.map((c): [string, string] => ['set-cookie', serializeCookie(c)]) }));
-    const rotated = await sessionOf(h);
+    const rotated = await h.session();
     expect(rotated.refreshToken).not.toBe(original.refreshToken);
     expect((await h.kit.getSession(h.app.header()))!.authTime).toBe(first.authTime);
 
@@ -203,19 +194,8 @@ describe.each(['access-token', 'id-token'] as const)('oidc-provider, amr/auth_ti
     expect(h.app.get('wos-session')).toBeUndefined();
 
     // The OP accepts it: its confirmation form posts back and it redirects to our post-logout URI.
-    const page = await fetch(logout, { headers: { cookie: h.opJar.header() } });
-    h.opJar.store(page);
-    const html = await page.text();
+    const { page, confirmed } = await h.confirmLogout(logout);
     expect(page.status).toBe(200);
-    const action = /action="([^"]+)"/.exec(html)![1]!;
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
-    const confirmed = await fetch(new URL(action.replace(/&amp;/g, '&'), h.op.issuer), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { cookie: h.opJar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ xsrf, logout: 'yes' }),
-    });
-    h.opJar.store(confirmed);
     // RP-Initiated Logout 1.0 §3: the OP echoes the `state` we sent back to post_logout_redirect_uri.
     expect(confirmed.headers.get('location')).toBe(`${APP}/?state=${logout.searchParams.get('state')}`);
 
@@ -231,7 +211,7 @@ describe('oidc provider: a step-up that comes back in a new OP session', () => {
     h = await startOidcHarness({ op: { claimsIn: 'access-token' }, kit: { onStepUp: (e) => void events.push(e) } });
     await h.signIn({ ts: now() - 600 });
     const before = (await h.kit.getSession(h.app.header()))!;
-    const original = await sessionOf(h);
+    const original = await h.session();
     // The browser lost the OP's own cookie (a restart): the OP opens a new session for alice.
     const stepUp = await h.kit.stepUp(h.request('/'), { returnTo: '/keys' });
     for (const name of h.opJar.names()) h.opJar.store(new Response(null, { headers: { 'set-cookie': `${name}=; Max-Age=0` } }));
@@ -243,7 +223,7 @@ describe('oidc provider: a step-up that comes back in a new OP session', () => {
     expect(events[0]).toMatchObject({ previousSessionId: before.sessionId, sessionId: after.sessionId, previousSessionEnded: true });
     // A copy of the old cookie can no longer refresh; the new session can.
     await expect(internal(h.newKit()).store.refresh(original)).rejects.toMatchObject({ code: 'refresh_failed', providerCode: 'invalid_grant' });
-    await expect(internal(h.newKit()).store.refresh(await sessionOf(h))).resolves.toBeTruthy();
+    await expect(internal(h.newKit()).store.refresh(await h.session())).resolves.toBeTruthy();
   });
 });
 
@@ -255,7 +235,7 @@ describe('oidc provider: configuration, audience and errors', () => {
       AUTH_CLIENT_ID: h.op.clientId,
       AUTH_CLIENT_SECRET: h.op.clientSecret,
       AUTH_REDIRECT_URI: `${APP}/callback`,
-      AUTH_COOKIE_PASSWORD: PASSWORD,
+      AUTH_COOKIE_PASSWORD: COOKIE_PASSWORD,
       AUTH_RESOURCE: RESOURCE,
     };
     const kit = createAuthKit({ env });
@@ -339,7 +319,7 @@ describe('oidc provider: configuration, audience and errors', () => {
   it('reports an unreachable OP as transient (the session is kept) and an unknown refresh token as definitive', async () => {
     h = await startOidcHarness({ op: { claimsIn: 'id-token' } });
     await h.signIn();
-    const session = await sessionOf(h);
+    const session = await h.session();
     await expect(internal(h.kit).store.refresh({ ...session, refreshToken: 'not-a-real-token' })).rejects.toMatchObject({
       code: 'refresh_failed',
       transient: false,

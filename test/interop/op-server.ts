@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import Provider from 'oidc-provider';
 import { PAPE_MULTI_FACTOR } from '../../src/index.js';
+import { APP } from '../helpers/flow.js';
 
 /**
  * A real OpenID provider (panva's oidc-provider, OpenID-certified) on 127.0.0.1, with a custom
  * interaction route that completes logins programmatically, so tests can play "MFA login",
  * "login too old for max_age", an account switch, and so on.
  */
-export const APP = 'http://localhost:3000';
 export const RESOURCE = 'https://api.stepup.test';
 export const PASSWORD_ACR = 'urn:example:loa:pwd';
 /** The `acr` an `acr-only` OP reports for (and accepts in `acr_values` as a request for) an MFA login. */

@@ -3,15 +3,13 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthKit, type AuthKit } from '../../src/index.js';
 import { startDevIdp, type DevIdp } from '../../src/testing/index.js';
-import { Jar } from '../helpers/flow.js';
+import { APP, COOKIE_PASSWORD, Jar } from '../helpers/flow.js';
 
 // Contract test: the official WorkOS Node SDK (v10), pointed at the dev IdP, must work unchanged.
 // If it does, the dev IdP speaks the wire format the SDK (and WorkOS) speak, and what our SDK
 // learns from the dev IdP holds against WorkOS too.
 
-const APP = 'http://localhost:3000';
 const REDIRECT_URI = `${APP}/callback`;
-const PASSWORD = 'contract-cookie-password-at-least-32-chars';
 const now = () => Math.floor(Date.now() / 1000);
 
 let dev: DevIdp;
@@ -22,7 +20,7 @@ beforeAll(async () => {
   dev = await startDevIdp({ redirectUri: REDIRECT_URI });
   const api = new URL(dev.url);
   workos = new WorkOS(dev.apiKey, { apiHostname: api.hostname, port: Number(api.port), https: false, clientId: dev.clientId });
-  ours = createAuthKit({ clientId: dev.clientId, apiKey: dev.apiKey, redirectUri: REDIRECT_URI, cookiePassword: PASSWORD, apiUrl: dev.url, env: {} });
+  ours = createAuthKit({ clientId: dev.clientId, apiKey: dev.apiKey, redirectUri: REDIRECT_URI, cookiePassword: COOKIE_PASSWORD, apiUrl: dev.url, env: {} });
 });
 
 afterAll(() => dev.close());
@@ -149,7 +147,7 @@ describe('@workos-inc/node 10 against the dev IdP', () => {
     dev.nextLogin({ email: 'alice@example.com', amr: ['pwd', 'otp', 'mfa'], authTime });
     const { url, codeVerifier } = await workos.userManagement.getAuthorizationUrlWithPKCE({ provider: 'authkit', redirectUri: REDIRECT_URI });
     const code = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location')!).searchParams.get('code')!;
-    const sealed = await workos.userManagement.authenticateWithCode({ code, codeVerifier, session: { sealSession: true, cookiePassword: PASSWORD } });
+    const sealed = await workos.userManagement.authenticateWithCode({ code, codeVerifier, session: { sealSession: true, cookiePassword: COOKIE_PASSWORD } });
     expect(sealed.sealedSession).toBeTruthy();
     const auth = (await ours.getSession(`wos-session=${sealed.sealedSession}`))!;
     expect(auth.user.id).toBe(sealed.user.id);
@@ -161,7 +159,7 @@ describe('@workos-inc/node 10 against the dev IdP', () => {
     jar.store(start);
     const callback = await login(start.headers.get('location')!, { email: 'bob@example.com' });
     jar.store(await ours.handleCallback(new Request(callback, { headers: { cookie: jar.header() } })));
-    const theirs = await workos.userManagement.authenticateWithSessionCookie({ sessionData: jar.get('wos-session')!, cookiePassword: PASSWORD });
+    const theirs = await workos.userManagement.authenticateWithSessionCookie({ sessionData: jar.get('wos-session')!, cookiePassword: COOKIE_PASSWORD });
     expect(theirs).toMatchObject({ authenticated: true, user: { email: 'bob@example.com' } });
     expect(theirs.authenticated && theirs.sessionId).toBe((await ours.getSession(jar.header()))!.sessionId);
   });

@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { signIn, signOut, stepUp, withAuth } from '../../src/server/index.js';
 import { APP } from '../helpers/flow.js';
 import { actionResponse, cookieWrites, expectRedirect, inAction, inRender, responseCookies } from '../helpers/next-stubs.js';
-import { now, startServerApp, type ServerApp } from '../helpers/server-app.js';
+import { now, serverAppPerTest, type ServerApp } from '../helpers/server-app.js';
 
 vi.mock('server-only', () => ({}));
 vi.mock('next/headers', () => import('../helpers/next-stubs.js'));
@@ -18,13 +18,7 @@ const form = (fields: Record<string, string>) => {
 };
 
 let app: ServerApp;
-beforeEach(async () => {
-  app = await startServerApp();
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  await app.close();
-});
+serverAppPerTest((next) => (app = next));
 
 const txCookies = () => app.app.names().filter((n) => n.startsWith('wos-session-tx-'));
 

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checkStepUp, guardApiRoute, requireStepUp, stepUpRequired } from '../../src/server/index.js';
 import { isStepUpRequired } from '../../src/client/index.js';
 import { APP } from '../helpers/flow.js';
 import { actionResponse, cookieWrites, expectRedirect, inAction, inRender, inRouteHandler, refusedWrites, responseCookies } from '../helpers/next-stubs.js';
-import { now, startServerApp, type ServerApp } from '../helpers/server-app.js';
+import { now, serverAppPerTest, type ServerApp } from '../helpers/server-app.js';
 
 vi.mock('server-only', () => ({}));
 vi.mock('next/headers', () => import('../helpers/next-stubs.js'));
@@ -12,13 +12,7 @@ vi.mock('next/navigation', () => import('../helpers/next-stubs.js'));
 const PAPE_MFA = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
 
 let app: ServerApp;
-beforeEach(async () => {
-  app = await startServerApp();
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  await app.close();
-});
+serverAppPerTest((next) => (app = next));
 
 /** alice (MFA) or bob (password only), last signed in `age` seconds ago. */
 async function signedIn(email: 'alice@example.com' | 'bob@example.com', age: number) {

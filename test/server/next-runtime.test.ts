@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuthKit } from '../../src/index.js';
 import { internal, type AuthKitInternal } from '../../src/core/internal.js';
+import { APP, COOKIE_PASSWORD } from '../helpers/flow.js';
 import { HIDDEN_HEADERS, inAction, inRender, READONLY_COOKIES_MESSAGE, redirect as stubRedirect, redirectOf } from '../helpers/next-stubs.js';
 
 // The glue's premises, checked against the Next installed here — its real `next/headers`, run
@@ -54,8 +55,8 @@ beforeAll(async () => {
   kit = internal(createAuthKit({
     clientId: 'client_runtime',
     apiKey: 'sk_runtime',
-    redirectUri: 'http://localhost:3000/callback',
-    cookiePassword: 'runtime-test-cookie-password-32-chars-min',
+    redirectUri: `${APP}/callback`,
+    cookiePassword: COOKIE_PASSWORD,
     env: {},
   }));
 });
@@ -194,8 +195,8 @@ describe(`Next ${NEXT_VERSION}: what headers() shows the glue`, () => {
   });
 
   it('x-authkit-path and a same-host referer reach currentPath', async () => {
-    expect(await request('render', { host: 'localhost:3000', 'x-authkit-path': '/reports?q=1' }).run(() => glue.currentPath())).toBe('/reports?q=1');
-    const action = request('action', { host: 'localhost:3000', 'next-action': 'abc123', referer: 'http://localhost:3000/projects/7' });
+    expect(await request('render', { host: new URL(APP).host, 'x-authkit-path': '/reports?q=1' }).run(() => glue.currentPath())).toBe('/reports?q=1');
+    const action = request('action', { host: new URL(APP).host, 'next-action': 'abc123', referer: `${APP}/projects/7` });
     expect(await action.run(() => glue.currentPath())).toBe('/projects/7');
   });
 

@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { getClientAuth, getSession, getSignInUrl, withAuth } from '../../src/server/index.js';
-import { APP } from '../helpers/flow.js';
+import { APP, COOKIE_PASSWORD } from '../helpers/flow.js';
 import { cookieWrites, endAction, expectRedirect, inAction, inRender, inRouteHandler, refusedWrites, responseCookies, setCookieHeaders } from '../helpers/next-stubs.js';
-import { COOKIE_PASSWORD, JWT_SHAPED, now, startServerApp, type ServerApp } from '../helpers/server-app.js';
+import { JWT_SHAPED, now, serverAppPerTest, startServerApp, type ServerApp } from '../helpers/server-app.js';
 
 vi.mock('server-only', () => ({}));
 vi.mock('next/headers', () => import('../helpers/next-stubs.js'));
@@ -19,13 +19,7 @@ function expireAccessTokens(): void {
 
 describe('withAuth and getSession', () => {
   let app: ServerApp;
-  beforeEach(async () => {
-    app = await startServerApp();
-  });
-  afterEach(async () => {
-    vi.useRealTimers();
-    await app.close();
-  });
+  serverAppPerTest((next) => (app = next));
 
   it('signed out: { user: null } without a redirect, and nothing is sealed while rendering', async () => {
     inRender(null, { path: '/billing' });
@@ -157,13 +151,7 @@ describe('withAuth and getSession', () => {
 describe('getClientAuth (the client provider’s session read)', () => {
   let app: ServerApp;
   // Every token counts as "expiring" (refreshBuffer beyond its lifetime) without waiting.
-  beforeEach(async () => {
-    app = await startServerApp({ kit: { refreshBuffer: 400 } });
-  });
-  afterEach(async () => {
-    vi.useRealTimers();
-    await app.close();
-  });
+  serverAppPerTest((next) => (app = next), { kit: { refreshBuffer: 400 } });
 
   /** Fields a client component may see. A new AuthInfo field must be added here on purpose. */
   const CLIENT_FIELDS = new Set(['user', 'sessionId', 'organizationId', 'role', 'roles', 'permissions', 'entitlements', 'featureFlags', 'impersonator', 'amr', 'authTime', 'authenticationMethod', 'expiresAt']);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { APP } from './fake-workos.js';
+import { APP } from '../../helpers/flow.js';
 
 /** Property runs: `base` in CI (keeps the suite well under a minute on 2 cores), `FC_RUNS=…` for more. */
 export function runs(base: number): number {

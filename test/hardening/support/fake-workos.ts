@@ -4,14 +4,15 @@ import type { AddressInfo } from 'node:net';
 import { sealData } from 'iron-session';
 import { CompactSign, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { createAuthKit, type AuthKit, type AuthKitOptions } from '../../../src/index.js';
+import { APP, COOKIE_PASSWORD } from '../../helpers/flow.js';
 
 /**
  * A tiny WorkOS look-alike on 127.0.0.1 whose every answer a test controls: the JWKS (rotatable,
  * breakable) and `POST /user_management/authenticate` (any token, any failure). The dev IdP cannot
  * mint a token without `auth_time`, with a future `auth_time` or for the wrong user; this can.
+ * Its JWKS alone also serves the token verifier's own tests (test/core/verify.test.ts): any claims,
+ * any `kid`, a key it does not publish, an endpoint that fails.
  */
-export const PASSWORD = 'test-password-that-is-at-least-32-chars';
-export const APP = 'http://localhost:3000';
 export const CLIENT_ID = 'client_01HARDENING';
 export const API_KEY = 'sk_test_hardening';
 
@@ -42,6 +43,8 @@ export interface WorkosUserJson {
 
 export interface FakeWorkos {
   url: string;
+  /** The JWKS endpoint, as WorkOS names it (`/sso/jwks/<client id>`). */
+  jwksUrl: URL;
   /** Keys the JWKS endpoint currently serves (first one signs by default). */
   served: SigningKey[];
   /** `null`: serve `served`; otherwise fail this way. */
@@ -135,6 +138,7 @@ export async function startFakeWorkos(): Promise<FakeWorkos> {
 
   const api: FakeWorkos = {
     url,
+    jwksUrl: new URL(`${url}/sso/jwks/${CLIENT_ID}`),
     served: [await makeKey()],
     jwksFault: null,
     jwksRequests: () => jwksCount,
@@ -187,7 +191,7 @@ export async function startFakeWorkos(): Promise<FakeWorkos> {
       };
       return sealData(
         { accessToken, refreshToken: options.refreshToken ?? `rt_${randomBytes(8).toString('hex')}`, user, ...options.extra },
-        { password: options.password ?? PASSWORD, ttl: 3600 },
+        { password: options.password ?? COOKIE_PASSWORD, ttl: 3600 },
       );
     },
     async tokens(claims = {}, userId = USER_ID) {
@@ -203,7 +207,7 @@ export async function startFakeWorkos(): Promise<FakeWorkos> {
         clientId: CLIENT_ID,
         apiKey: API_KEY,
         redirectUri: `${APP}/callback`,
-        cookiePassword: PASSWORD,
+        cookiePassword: COOKIE_PASSWORD,
         apiUrl: url,
         env: {},
         ...options,
