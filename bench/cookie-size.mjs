@@ -105,7 +105,7 @@ try {
     }
     const { app, done } = signedIn;
     const setCookies = done.headers.getSetCookie().filter((c) => /^wos-session(\.\d+)?=/.test(c) && !/Max-Age=0/.test(c));
-    const parts = [...app.cookies].filter(([k]) => /^wos-session(\.\d+)?$/.test(k));
+    const parts = app.names().filter((k) => /^wos-session(\.\d+)?$/.test(k)).map((k) => [k, app.get(k)]);
     const seal = parts.map(([, v]) => v).join('');
     const cookieHeader = parts.map(([k, v]) => `${k}=${v}`).join('; ');
     const auth = await kit.getSession(cookieHeader);

@@ -51,6 +51,9 @@ try {
   const { NextRequest } = await import('next/server');
   const theirs = await import('@workos-inc/authkit-nextjs');
   const ours = await dist('server/index.js');
+  // What `next/headers` resolves to under register-stubs (the tests' stubs): it serves the request
+  // simulated last, in the render phase unless told otherwise (cookies read-only, as in a page).
+  const { resumeRequest, simulateRequest } = await import('../test/helpers/next-stubs.js');
 
   const { parseCookieHeader } = await dist('core/cookies.js');
   const signer = createAuthKit(kitOptions(idp));
@@ -62,7 +65,8 @@ try {
   // --- ours -------------------------------------------------------------------------------
   const kitHit = createAuthKit(kitOptions(idp));
   const kitMiss = createAuthKit(kitOptions(idp, { sessionCacheSize: 0 }));
-  const requestHeaders = new Headers({ cookie: cookieHeader, host: 'localhost:3000' });
+  // Prepared once; switching to it per call costs nothing (Next builds its request scope per request).
+  const oursRequest = simulateRequest({ cookie: cookieHeader, host: 'localhost:3000' });
 
   // --- the floor ----------------------------------------------------------------------------
   const jwks = await (await fetch(`${idp.url}/sso/jwks/${idp.clientId}`)).json();
@@ -82,19 +86,18 @@ try {
   const proxy = theirs.authkitProxy();
   // Built once, outside the timed loop (Next builds it per request; that cost is not counted).
   const nextRequest = new NextRequest(new URL('/dashboard', APP), { headers: { cookie: cookieHeader } });
-  const forwarded = (response) =>
-    new Headers({
-      'x-workos-middleware': response.headers.get('x-middleware-request-x-workos-middleware') ?? '',
-      'x-workos-session': response.headers.get('x-middleware-request-x-workos-session') ?? '',
-      'x-url': response.headers.get('x-middleware-request-x-url') ?? '',
-    });
+  const forwarded = (response) => ({
+    'x-workos-middleware': response.headers.get('x-middleware-request-x-workos-middleware') ?? '',
+    'x-workos-session': response.headers.get('x-middleware-request-x-workos-session') ?? '',
+    'x-url': response.headers.get('x-middleware-request-x-url') ?? '',
+  });
 
-  let theirHeaders; // filled by one proxy run, for the withAuth-only variant
+  let theirRequest; // simulated from one proxy run, for the withAuth-only variant
   const sealKeyed = new Map([[seal, true]]);
   const variants = {
     hit: () => kitHit.getSession(cookieHeader),
     withAuth: () => {
-      globalThis.__benchRequestHeaders = requestHeaders;
+      resumeRequest(oursRequest);
       return ours.withAuth();
     },
     miss: () => kitMiss.getSession(cookieHeader),
@@ -108,7 +111,7 @@ try {
     },
     theirs: async () => {
       const response = await proxy(nextRequest);
-      globalThis.__benchRequestHeaders = forwarded(response);
+      simulateRequest({ headers: forwarded(response) });
       return theirs.withAuth();
     },
     theirsProxy: () => proxy(nextRequest),
@@ -117,7 +120,7 @@ try {
     parseOnly: async () => parseCookieHeader(cookieHeader),
     fullKeyLookup: async () => sealKeyed.get(cookieHeader.slice(cookieHeader.indexOf('=') + 1)),
     theirsWithAuth: () => {
-      globalThis.__benchRequestHeaders = theirHeaders;
+      resumeRequest(theirRequest);
       return theirs.withAuth();
     },
   };
@@ -128,8 +131,9 @@ try {
     const ok = typeof user === 'string' ? user.startsWith('user_') : user?.email === 'alice@example.com';
     if (!ok) throw new Error(`${label} did not return the signed-in user: ${JSON.stringify(result)?.slice(0, 300)}`);
   };
-  theirHeaders = forwarded(await proxy(nextRequest));
-  if (!theirHeaders.get('x-workos-session')) throw new Error('authkit-nextjs proxy did not forward the session');
+  const theirHeaders = forwarded(await proxy(nextRequest));
+  if (!theirHeaders['x-workos-session']) throw new Error('authkit-nextjs proxy did not forward the session');
+  theirRequest = simulateRequest({ headers: theirHeaders });
   for (const [label, fn] of Object.entries(variants)) {
     const result = await fn();
     if (['theirsProxy', 'parseOnly', 'fullKeyLookup'].includes(label)) continue;

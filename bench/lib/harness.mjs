@@ -18,29 +18,17 @@ export async function resolveSession(kit, cookieHeader, mode) {
   return internal(kit).resolveSession(cookieHeader, mode);
 }
 
-export class Jar {
-  cookies = new Map();
-  store(response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const maxAge = attrs.map((a) => a.trim()).find((a) => a.toLowerCase().startsWith('max-age='));
-      if (maxAge && Number(maxAge.split('=')[1]) <= 0) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return this;
-  }
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  get(name) {
-    return this.cookies.get(name);
-  }
+/**
+ * A browser cookie jar for the app: test/helpers/jar.ts, the one the tests use. That file is
+ * TypeScript (with no imports), so it is loaded on first use through test/helpers/ts-register.mjs
+ * (a no-op when the process already has it); scripts that only want ROOT or DIST load no TypeScript.
+ */
+export async function newJar() {
+  await import('../../test/helpers/ts-register.mjs');
+  const { Jar } = await import('../../test/helpers/jar.js');
+  return new Jar();
 }
 
-/** Kit options pointing at `idp`. */
 /** The variables that point both SDKs at the dev IdP (authkit-nextjs reads them when its modules load). */
 export function devIdpEnv(idp) {
   const api = new URL(idp.url);
@@ -61,6 +49,7 @@ export function useDevIdpEnv(idp) {
   Object.assign(process.env, devIdpEnv(idp));
 }
 
+/** Kit options pointing at `idp`. */
 export function kitOptions(idp, extra = {}) {
   return {
     clientId: idp.clientId,
@@ -78,7 +67,7 @@ export function kitOptions(idp, extra = {}) {
  * and the callback's final response (for its Set-Cookie headers).
  */
 export async function signIn(kit, idp, login = {}) {
-  const app = new Jar();
+  const app = await newJar();
   const start = await kit.signIn(new Request(new URL('/', APP)), { returnTo: '/dashboard' });
   if (![302, 303].includes(start.status)) throw new Error(`sign-in did not redirect (${start.status})`);
   app.store(start);

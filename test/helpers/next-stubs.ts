@@ -23,8 +23,13 @@
  * vi.mock('next/headers', () => import('../helpers/next-stubs.js'));
  * vi.mock('next/navigation', () => import('../helpers/next-stubs.js'));
  * ```
+ *
+ * Outside Vitest's module graph — the built package and @workos-inc/authkit-nextjs in the bench,
+ * or authkit-nextjs loaded natively by Node in test/interop — Node module hooks resolve
+ * `next/headers` to this same file (`node --import ./test/helpers/next-stubs-register.mjs`, which
+ * bench/lib/register-stubs.mjs imports). Every copy of this module (Vitest's and Node's) shares one
+ * simulated request through `globalThis`, so a test drives both with the functions below.
  */
-import { APP } from './flow.js';
 
 /** Where the code runs: a server component render, a server action, or a route handler. */
 export type NextPhase = 'render' | 'action' | 'route-handler';
@@ -55,8 +60,8 @@ export interface SimulatedRequest {
    * `false` plays a form posted before hydration, which Next also runs as an action.
    */
   nextAction?: string | false;
-  /** Any other request headers. */
-  headers?: Record<string, string>;
+  /** Any other request headers (copied). */
+  headers?: HeadersInit;
 }
 
 export interface CookieOptionsSet {
@@ -91,7 +96,11 @@ interface State {
 /** Next's own router headers, which its `headers()` hides from app code (FLIGHT_HEADERS). */
 export const HIDDEN_HEADERS = ['rsc', 'next-router-state-tree', 'next-router-prefetch', 'next-hmr-refresh', 'next-router-segment-prefetch'];
 
-let state: State = fresh({});
+/** The host a simulated request goes to unless it says otherwise (test/helpers/flow.ts's APP). */
+const DEFAULT_HOST = 'localhost:3000';
+
+/** The current request, one for every copy of this module (see above). */
+const shared: { state: State } = ((globalThis as { __authkitNextStubs?: { state: State } }).__authkitNextStubs ??= { state: fresh({}) });
 
 function parseCookies(header: string | null | undefined): Map<string, string> {
   const out = new Map<string, string>();
@@ -107,7 +116,7 @@ function parseCookies(header: string | null | undefined): Map<string, string> {
 function fresh(request: SimulatedRequest): State {
   const phase = request.phase ?? 'render';
   const headers = new Headers(request.headers);
-  headers.set('host', request.host ?? new URL(APP).host);
+  headers.set('host', request.host ?? DEFAULT_HOST);
   if (request.cookie) headers.set('cookie', request.cookie);
   if (request.path !== undefined) headers.set('x-authkit-path', request.path);
   if (request.referer !== undefined) headers.set('referer', request.referer);
@@ -120,9 +129,21 @@ function fresh(request: SimulatedRequest): State {
   return { phase, headers, cookies: parseCookies(request.cookie), writes: [], refused: 0 };
 }
 
+/** A simulated request, as `simulateRequest` returned it: to make it current again with `resumeRequest`. */
+export type RequestScope = { readonly phase: NextPhase };
+
 /** Starts a new simulated request (and forgets the previous one's writes). */
-export function simulateRequest(request: SimulatedRequest = {}): void {
-  state = fresh(request);
+export function simulateRequest(request: SimulatedRequest = {}): RequestScope {
+  shared.state = fresh(request);
+  return shared.state;
+}
+
+/**
+ * Makes a request simulated earlier current again, as it was left (its writes included). For a
+ * benchmark that reads through prepared requests: switching costs nothing, building one does.
+ */
+export function resumeRequest(scope: RequestScope): void {
+  shared.state = scope as State;
 }
 
 /** Shorthands: a server component render, a server action, a route handler. */
@@ -135,24 +156,24 @@ export const inRouteHandler = (cookie?: string | null, extra: Omit<SimulatedRequ
  * `cookies()` shows what the action wrote; `headers()` (its `cookie` line included) does not change.
  */
 export function endAction(): void {
-  state.phase = 'render';
+  shared.state.phase = 'render';
 }
 
 /** Every write Next accepted in this request, in order. */
 export function cookieWrites(): readonly CookieWrite[] {
-  return state.writes;
+  return shared.state.writes;
 }
 
 /** The last write per cookie name: what the response's `Set-Cookie` headers carry. */
 export function responseCookies(): Map<string, CookieWrite> {
   const out = new Map<string, CookieWrite>();
-  for (const w of state.writes) out.set(w.name, w);
+  for (const w of shared.state.writes) out.set(w.name, w);
   return out;
 }
 
 /** How many `set`/`delete` calls were refused because the phase is read-only. */
 export function refusedWrites(): number {
-  return state.refused;
+  return shared.state.refused;
 }
 
 /** The response's cookies as `Set-Cookie` lines, e.g. for `new Response(null, { headers })` and `Jar.store`. */
@@ -191,39 +212,39 @@ function readonlyHeaders(source: Headers): Headers {
 }
 
 export async function headers(): Promise<Headers> {
-  return readonlyHeaders(state.headers);
+  return readonlyHeaders(shared.state.headers);
 }
 
 type SetArgs = [name: string, value: string, options?: CookieOptionsSet] | [cookie: CookieOptionsSet & { name: string; value: string }];
 
 /** Next checks the phase at each call, not when `cookies()` was awaited (createCookiesWithMutableAccessCheck). */
 function ensureWritable(): void {
-  if (state.phase === 'render') {
-    state.refused++;
+  if (shared.state.phase === 'render') {
+    shared.state.refused++;
     throw new ReadonlyRequestCookiesError();
   }
 }
 
 function record(name: string, value: string, options: CookieOptionsSet): void {
   const deleted = value === '' || (options.maxAge !== undefined && options.maxAge <= 0);
-  state.writes.push({ name, value, options, deleted });
-  if (deleted) state.cookies.delete(name);
-  else state.cookies.set(name, value);
+  shared.state.writes.push({ name, value, options, deleted });
+  if (deleted) shared.state.cookies.delete(name);
+  else shared.state.cookies.set(name, value);
 }
 
 function cookieStore() {
   const store = {
     get(nameOrCookie: string | { name: string }) {
       const name = typeof nameOrCookie === 'string' ? nameOrCookie : nameOrCookie.name;
-      const value = state.cookies.get(name);
+      const value = shared.state.cookies.get(name);
       return value === undefined ? undefined : { name, value };
     },
     getAll(name?: string) {
-      return [...state.cookies].filter(([n]) => name === undefined || n === name).map(([n, value]) => ({ name: n, value }));
+      return [...shared.state.cookies].filter(([n]) => name === undefined || n === name).map(([n, value]) => ({ name: n, value }));
     },
-    has: (name: string) => state.cookies.has(name),
+    has: (name: string) => shared.state.cookies.has(name),
     get size() {
-      return state.cookies.size;
+      return shared.state.cookies.size;
     },
     set(...args: SetArgs) {
       ensureWritable();
@@ -241,7 +262,7 @@ function cookieStore() {
       record(name, '', { ...options, maxAge: 0 });
       return store;
     },
-    toString: () => [...state.cookies].map(([n, v]) => `${n}=${v}`).join('; '),
+    toString: () => [...shared.state.cookies].map(([n, v]) => `${n}=${v}`).join('; '),
   };
   return store;
 }
@@ -264,7 +285,7 @@ function redirectError(url: string, type: 'push' | 'replace', status: 307 | 308)
 }
 
 export function redirect(url: string, type?: 'push' | 'replace'): never {
-  throw redirectError(url, type ?? (state.phase === 'action' ? 'push' : 'replace'), 307);
+  throw redirectError(url, type ?? (shared.state.phase === 'action' ? 'push' : 'replace'), 307);
 }
 
 export function permanentRedirect(url: string, type: 'push' | 'replace' = 'replace'): never {

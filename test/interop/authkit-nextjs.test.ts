@@ -1,12 +1,13 @@
-import { register } from 'node:module';
+import '../helpers/next-stubs-register.mjs';
 import { decodeJwt } from 'jose';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthKit, type AuthKit } from '../../src/index.js';
 import { unsealSession } from '../../src/core/session-cookie.js';
 import { startDevIdp, type DevIdp } from '../../src/testing/index.js';
-import { Jar } from '../helpers/flow.js';
+import { APP, Jar } from '../helpers/flow.js';
 import { internal } from '../../src/core/internal.js';
+import { cookieWrites, responseCookies, simulateRequest, type NextPhase, type SimulatedRequest } from '../helpers/next-stubs.js';
 
 // "Swap the import; users stay signed in": a `wos-session` cookie written by
 // @workos-inc/authkit-nextjs 4.3.2's own code is read by ours, and one written by ours is read by
@@ -14,20 +15,12 @@ import { internal } from '../../src/core/internal.js';
 //
 // Outside a Next server, its modules need three things Next's bundler provides: `next/headers`
 // with a request scope, an empty `server-only`, and `.js` on `next/<entry>` imports. Node module
-// hooks (next-stubs/hooks.mjs) provide them for its natively-loaded modules; vi.mock covers the
-// case where Vitest inlines it instead. Nothing of its session code is replaced.
-register('./next-stubs/hooks.mjs', import.meta.url);
+// hooks (test/helpers/next-stubs-register.mjs) provide them for its natively-loaded modules; vi.mock covers the
+// case where Vitest inlines it instead. Both serve test/helpers/next-stubs.ts, whose copies share
+// one simulated request. Nothing of its session code is replaced.
 vi.mock('server-only', () => ({}));
-vi.mock('next/headers', () => import('./next-stubs/next-headers.mjs'));
+vi.mock('next/headers', () => import('../helpers/next-stubs.js'));
 
-interface NextStub {
-  requestHeaders: Headers;
-  cookies: Map<string, string>;
-  set: Array<{ name: string; value: string; maxAge?: number }>;
-}
-const stub = ((globalThis as { __nextStub?: NextStub }).__nextStub ??= { requestHeaders: new Headers(), cookies: new Map(), set: [] });
-
-const APP = 'http://localhost:3000';
 const PASSWORD = 'interop-cookie-password-at-least-32-chars';
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -58,25 +51,29 @@ afterAll(async () => {
   await dev.close();
 });
 
-beforeEach(() => {
-  stub.requestHeaders = new Headers({ 'x-url': `${APP}/` });
-  stub.cookies.clear();
-  stub.set.length = 0;
-});
+/** A new request to the app in `phase`, with the `x-url` header authkit-nextjs's proxy would forward. */
+function request(phase: NextPhase, extra: Omit<SimulatedRequest, 'phase'> = {}): void {
+  simulateRequest({ ...extra, phase, headers: { 'x-url': `${APP}/`, ...extra.headers } });
+}
+
+beforeEach(() => request('route-handler'));
 
 /** Signs in with authkit-nextjs's own getSignInUrl() + handleAuth() and returns the cookie it saved. */
 async function signInWithTheirs(login: Parameters<DevIdp['nextLogin']>[0]): Promise<string> {
+  request('route-handler');
   const url = await theirs.getSignInUrl({ returnTo: '/account' });
-  const pkce = stub.set.find((c) => c.name.startsWith('wos-auth-verifier'))!;
+  const pkce = cookieWrites().find((c) => c.name.startsWith('wos-auth-verifier'))!;
   expect(pkce).toBeDefined();
   dev.nextLogin(login);
   const authorize = await fetch(url, { redirect: 'manual' });
   expect(authorize.status).toBe(302);
-  const callback = new NextRequest(authorize.headers.get('location')!, { headers: { cookie: `${pkce.name}=${pkce.value}` } });
+  const cookie = `${pkce.name}=${pkce.value}`;
+  request('route-handler', { cookie });
+  const callback = new NextRequest(authorize.headers.get('location')!, { headers: { cookie } });
   const response = await theirs.handleAuth()(callback);
   expect(response.status).toBe(307);
   expect(new URL(response.headers.get('location')!).pathname).toBe('/account');
-  const saved = stub.set.find((c) => c.name === 'wos-session');
+  const saved = responseCookies().get('wos-session');
   expect(saved?.value).toBeTruthy();
   return saved!.value;
 }
@@ -122,7 +119,7 @@ describe('@workos-inc/authkit-nextjs 4.3.2 cookie compatibility', () => {
     expect(session.organizationId).toBe(mine.organizationId);
 
     // Its withAuth() in a server component, behind that proxy.
-    stub.requestHeaders = headers;
+    simulateRequest({ phase: 'render', headers });
     const auth = await theirs.withAuth();
     expect(auth.user?.email).toBe('bob@example.com');
     expect(auth.sessionId).toBe(mine.sessionId);
@@ -136,10 +133,10 @@ describe('@workos-inc/authkit-nextjs 4.3.2 cookie compatibility', () => {
     const before = (await ours.getSession(jar.header()))!;
 
     // Theirs rotates our session (its server action path) and saves it with its own sealing.
-    stub.cookies.set('wos-session', jar.get('wos-session')!);
+    request('action', { cookie: `wos-session=${jar.get('wos-session')!}` });
     const refreshed = await theirs.refreshSession();
     expect(refreshed.user?.id).toBe(before.user.id);
-    const theirSeal = stub.set.filter((c) => c.name === 'wos-session').at(-1)!.value;
+    const theirSeal = responseCookies().get('wos-session')!.value;
     const afterTheirs = (await ours.getSession(`wos-session=${theirSeal}`))!;
     expect(afterTheirs.accessToken).not.toBe(before.accessToken);
     expect(afterTheirs.sessionId).toBe(before.sessionId);

@@ -1,2 +1,0 @@
-// Stand-in for `server-only` (its `react-server` build is empty too).
-export {};

@@ -1,3 +1,0 @@
-export function headers(): Promise<Headers>;
-export function cookies(): Promise<unknown>;
-export function draftMode(): Promise<unknown>;
