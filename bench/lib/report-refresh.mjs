@@ -1,7 +1,7 @@
 // Section 2's multi-process parts for BENCHMARKS.md (bench/lib/refresh-instances.mjs and
 // bench/lib/refresh-coordination.mjs measure them): the storm over N processes, and what one
 // coordinated refresh costs.
-const ms = (n, d = 2) => (Number.isFinite(n) ? `${n.toFixed(d)} ms` : 'n/a');
+import { ms } from './format.mjs';
 
 export const INSTANCE_CONFIGS = { noStore: 'authkit-stepup, no store', redis: 'authkit-stepup, Redis store', authkitNextjs: 'authkit-nextjs 4.3.2' };
 
