@@ -189,4 +189,4 @@ describe('useStepUp, popup mode', () => {
   });
 });
 
-// Redirect mode and the resume after it: use-step-up-redirect.test.tsx.
+// Redirect mode and the resume after it: use-step-up-redirect-{start,resume,abandoned}.test.tsx.
