@@ -38,11 +38,13 @@ describe('callback and auth route under random input (invariants 5, 9)', () => {
   };
   const stateLike = fc.stringMatching(/^[A-Za-z0-9_-]{16,64}$/);
 
+  // A real state about half the time: the stages behind the transaction lookup (provider errors,
+  // a missing code, the code exchange) need one, and the coverage check below counts on reaching them.
   const stateArb = fc.oneof(
-    fc.constantFrom(() => tx.signIn.state, () => tx.stepUp.state).map((f) => ({ value: f })),
-    fc.tuple(fc.constantFrom('signIn', 'stepUp' as const), fc.nat()).map(([k, at]) => ({ value: () => flip(tx[k].state, at) })),
-    stateLike.map((s) => ({ value: () => s })),
-    fc.string({ unit: 'binary', maxLength: 30 }).map((s) => ({ value: () => s })),
+    { arbitrary: fc.constantFrom(() => tx.signIn.state, () => tx.stepUp.state).map((f) => ({ value: f })), weight: 3 },
+    { arbitrary: fc.tuple(fc.constantFrom('signIn', 'stepUp' as const), fc.nat()).map(([k, at]) => ({ value: () => flip(tx[k].state, at) })), weight: 1 },
+    { arbitrary: stateLike.map((s) => ({ value: () => s })), weight: 1 },
+    { arbitrary: fc.string({ unit: 'binary', maxLength: 30 }).map((s) => ({ value: () => s })), weight: 1 },
   );
 
   /** Each parameter present about half the time (state more often), so deep paths get reached. */
@@ -51,8 +53,10 @@ describe('callback and auth route under random input (invariants 5, 9)', () => {
       .record(
         {
           state: fc.constantFrom(true, true, true, false).map((on) => (on ? [() => `state=${encodeURIComponent(state())}`] : [])),
-          code: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('0', 'abc', 'x'.repeat(600))).map((v) => [() => `code=${encodeURIComponent(v)}`]),
-          error: fc.constantFrom('access_denied', 'login_required', 'server_error', '', '<script>').map((v) => [() => `error=${encodeURIComponent(v)}`]),
+          // Absent half the time beyond the record's own optional keys: a callback without a code
+          // (and without an error) is its own stage.
+          code: fc.option(fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('0', 'abc', 'x'.repeat(600))), { freq: 2 }).map((v) => (v === null ? [] : [() => `code=${encodeURIComponent(v)}`])),
+          error: fc.constantFrom('access_denied', 'access_denied', 'login_required', 'server_error', '', '<script>').map((v) => [() => `error=${encodeURIComponent(v)}`]),
           description: fc.string({ unit: 'binary', maxLength: 300 }).map((v) => [() => `error_description=${encodeURIComponent(v)}`]),
           authkit: fc.constantFrom('sign-in', 'step-up', 'refresh', 'sign-out', 'callback', '', 'SIGN-IN').map((v) => [() => `authkit=${v}`]),
           returnTo: returnToArb.map((v) => [() => `returnTo=${encodeURIComponent(v)}`]),
@@ -66,13 +70,21 @@ describe('callback and auth route under random input (invariants 5, 9)', () => {
       .map((r) => Object.values(r).flat());
 
   type CookiePick = 'session' | 'mutatedSession' | 'signInTx' | 'stepUpTx' | 'mutatedTx' | 'foreignTx' | 'movedTx' | 'forgedTx';
+  // Several picks carry the same cookie name (the session and its mutation; the variants filed under
+  // the state's name), and the first of a name wins: the order is shuffled so each gets its turn.
+  // The forged fields lean towards well-formed (v 1, a sign-in, an old startedAt) so that the
+  // checks behind the version and kind — expiry — are reached often, not by luck.
   const cookiesArb = fc.tuple(
-    fc.subarray<CookiePick>(['session', 'mutatedSession', 'signInTx', 'stepUpTx', 'mutatedTx', 'foreignTx', 'movedTx', 'forgedTx']),
+    fc.shuffledSubarray<CookiePick>(['session', 'mutatedSession', 'signInTx', 'stepUpTx', 'mutatedTx', 'foreignTx', 'movedTx', 'forgedTx']),
     fc.nat(),
     fc.record({
-      kind: fc.constantFrom('sign-in', 'step-up', 'other'),
-      startedAt: fc.oneof(fc.constant(0), fc.integer({ min: -2000, max: 2000 }).map((d) => Math.floor(Date.now() / 1000) + d)),
-      v: fc.constantFrom(1, 2, '1'),
+      kind: fc.constantFrom('sign-in', 'sign-in', 'step-up', 'other'),
+      startedAt: fc.oneof(
+        fc.constant(0),
+        fc.integer({ min: -2000, max: -601 }).map((d) => Math.floor(Date.now() / 1000) + d),
+        fc.integer({ min: -2000, max: 2000 }).map((d) => Math.floor(Date.now() / 1000) + d),
+      ),
+      v: fc.constantFrom(1, 1, 2, '1'),
       maxAge: fc.option(fc.oneof(fc.nat(1000), fc.constant(-1)), { nil: undefined }),
       mfa: fc.option(fc.boolean(), { nil: undefined }),
       sub: fc.option(fc.constantFrom('user_other', 'ALICE'), { nil: undefined }),
