@@ -4,15 +4,27 @@
  * accepted step-up played the way the server does it: `returnTo` with `#authkit-resume=<id>`, the
  * id the client put on the start URL.
  */
-import { act, renderHook, waitFor } from '@testing-library/react';
+import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import { StrictMode, type ReactNode } from 'react';
-import { expect, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { AuthKitProvider, useStepUp, type AuthKitProviderProps, type UseStepUpResult } from '../../src/client/index.js';
 import { stepUpRequired, type StepUpRequired } from '../../src/core/marker.js';
 import type { ClientAuth } from '../../src/core/client-auth.js';
 import { makeAuth, now } from './fixtures.js';
 
 export const PAGE = '/billing?tab=card';
+
+/** Each test starts on PAGE in a tab with empty sessionStorage, and leaves nothing mounted or mocked. */
+export function freshTabPerTest(): void {
+  beforeEach(() => {
+    window.history.replaceState(null, '', PAGE);
+    sessionStorage.clear();
+  });
+  afterEach(() => {
+    cleanup();
+    vi.restoreAllMocks();
+  });
+}
 const START = '/callback?authkit=step-up&maxAge=300&returnTo=%2F';
 const PREFIX = 'authkit-stepup:pending:';
 export const CARD = '4242 4242 4242 4242';

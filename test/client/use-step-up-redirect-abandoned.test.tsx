@@ -4,8 +4,8 @@
  * other user, session, page, stale session, late or edited record can make it run, what is stored
  * is not readable, and it is deleted when it expires or the user changes.
  */
-import { act, cleanup, render, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, render, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthKitProvider } from '../../src/client/index.js';
 import type { ClientAuth } from '../../src/core/client-auth.js';
 import {
@@ -26,17 +26,10 @@ import {
   stale,
   startStepUp,
   succeeds,
+  freshTabPerTest,
 } from './redirect-fixtures.js';
 
-beforeEach(() => {
-  window.history.replaceState(null, '', PAGE);
-  sessionStorage.clear();
-});
-
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+freshTabPerTest();
 
 describe('useStepUp resume: what an abandoned call cannot be made to do (SECURITY.md, invariant 12)', () => {
   it('Alice abandons, signs out, Bob signs in on the same tab and opens the page: nothing runs', async () => {

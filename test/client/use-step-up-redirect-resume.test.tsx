@@ -3,8 +3,8 @@
  * useStepUp in redirect mode, the return from an accepted step-up: the stored call runs exactly
  * once, for the hook whose step-up it was, with its arguments, and the resume id leaves the URL.
  */
-import { act, cleanup, render, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, render, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { AuthKitProvider, useStepUp } from '../../src/client/index.js';
 import type { ClientAuth } from '../../src/core/client-auth.js';
 import {
@@ -20,17 +20,10 @@ import {
   pendingKeys,
   settle,
   succeeds,
+  freshTabPerTest,
 } from './redirect-fixtures.js';
 
-beforeEach(() => {
-  window.history.replaceState(null, '', PAGE);
-  sessionStorage.clear();
-});
-
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+freshTabPerTest();
 
 describe('useStepUp, redirect mode: the resume on the return', () => {
   it('resumes exactly once on the return from its own step-up, with the same FormData fields, and takes the id out of the URL', async () => {

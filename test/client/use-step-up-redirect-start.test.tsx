@@ -3,22 +3,14 @@
  * useStepUp in redirect mode, leaving for the step-up: the one-time resume id on the start URL,
  * when a call is stored for after the step-up and when nothing is, and Back from the provider.
  */
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthKitProvider, StepUpError, useStepUp } from '../../src/client/index.js';
 import type { ClientAuth } from '../../src/core/client-auth.js';
 import { started } from './fixtures.js';
-import { PAGE, alice, asksForStepUp, openPage, pendingKeys, settle, stale, startStepUp } from './redirect-fixtures.js';
+import { PAGE, alice, freshTabPerTest, asksForStepUp, openPage, pendingKeys, settle, stale, startStepUp } from './redirect-fixtures.js';
 
-beforeEach(() => {
-  window.history.replaceState(null, '', PAGE);
-  sessionStorage.clear();
-});
-
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
+freshTabPerTest();
 
 describe('useStepUp, redirect mode: leaving for the step-up', () => {
   it('puts a new one-time resume id (32 random bytes, base64url) on the start URL, beside returnTo', async () => {
