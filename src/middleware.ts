@@ -5,7 +5,8 @@ import { applyCookies, serializeCookie } from './core/cookies.js';
 import { ProviderError } from './core/errors.js';
 import { isCrossSite, isTopLevelNavigation } from './core/request-kind.js';
 import { internal, type AuthKitInternal } from './core/internal.js';
-import { continuePage, errorPage } from './core/responses.js';
+import { continuePage, errorPage, renewalUnavailablePage } from './core/responses.js';
+import { isOutage } from './core/session-store.js';
 import { compileExemptPattern } from './core/route-match.js';
 import { compileRoutePolicies } from './core/route-policies.js';
 import { sharedAuthKit } from './core/shared-instance.js';
@@ -51,7 +52,7 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
     if (samePath(fullPath, authkit.config.redirectUri.pathname)) return NextResponse.next();
 
     const cookieHeader = request.headers.get('cookie');
-    const { auth, cookies } = await authkit.resolveSession(cookieHeader, 'expiring');
+    const { auth, cookies, reason } = await authkit.resolveSession(cookieHeader, 'expiring');
     const here = `${fullPath}${search}`;
 
     const requirement = policyFor(pathname);
@@ -64,6 +65,8 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
       if (!isTopLevelNavigation(request.headers)) return withCookies(new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), cookies);
       // SECURITY.md §11: another site may link here, but not start a step-up by itself.
       if (stepUpNeeded && isCrossSite(request.headers)) return withCookies(continuePage('step-up', here, homePath(authkit.config)), cookies);
+      // A session the provider is too down to renew (or check) is not a signed-out visitor.
+      if (!auth && isOutage(reason)) return renewalUnavailablePage(here);
       try {
         const start = await authkit.authorize(auth ? { kind: 'step-up', current: auth, ...requirement, returnTo: here } : { kind: 'sign-in', returnTo: here }, cookieHeader);
         return redirectTo(start.url, [...cookies, ...start.cookies]);

@@ -1,9 +1,9 @@
 import type { AuthKit, CallbackHooks } from './authkit.js';
 import type { AuthKitInternal } from './internal.js';
 import { homePath } from './config.js';
-import { ProviderError } from './errors.js';
-import { errorPage, redirect } from './responses.js';
+import { redirect, renewalUnavailablePage } from './responses.js';
 import { safeReturnTo } from './return-to.js';
+import { isOutage } from './session-store.js';
 import { readStepUpParams } from './step-up-params.js';
 
 /**
@@ -33,8 +33,6 @@ async function refresh(inner: AuthKitInternal, request: Request, returnTo: strin
   const { auth, cookies, reason } = await inner.resolveSession(request.headers.get('cookie'), 'expiring');
   // Signed out (or refused) is fine: the page decides. A provider outage is not, and redirecting
   // back would loop — say so instead.
-  if (!auth && (reason === 'refresh-failed' || reason === 'unavailable')) {
-    return errorPage(new ProviderError('Your session could not be renewed because the identity provider is unavailable. Try again in a moment.', { transient: true }), returnTo, []);
-  }
+  if (!auth && isOutage(reason)) return renewalUnavailablePage(returnTo);
   return redirect(returnTo, cookies);
 }

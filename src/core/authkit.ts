@@ -6,9 +6,10 @@ import type { ProviderFactory } from './providers/types.js';
 import { handleAuthRoute } from './auth-route.js';
 import { attachInternal, createInternal, type AuthKitInternal } from './internal.js';
 import { isCrossSite, isTopLevelNavigation } from './request-kind.js';
-import { continuePage, errorPage, notANavigation, popupPage, redirect, redirectStatus } from './responses.js';
+import { continuePage, errorPage, notANavigation, popupPage, redirect, redirectStatus, renewalUnavailablePage } from './responses.js';
 import type { RefreshStore } from './refresh-store.js';
 import { safeReturnTo } from './return-to.js';
+import { isOutage } from './session-store.js';
 import { withResume, type StepUpOptions } from './step-up-params.js';
 import type { AuthorizeOptions, SignInOptions } from './start-flow.js';
 import type { AuthInfo, CookieToSet } from './types.js';
@@ -120,7 +121,9 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       if (!isTopLevelNavigation(request.headers)) return notANavigation();
       if (isCrossSite(request.headers)) return continueHere('step-up', request);
       const returnTo = opts.returnTo ?? refererPath(request);
-      const { auth, cookies: refreshed } = await inner.resolveSession(request.headers.get('cookie'), 'expired');
+      const { auth, cookies: refreshed, reason } = await inner.resolveSession(request.headers.get('cookie'), 'expired');
+      // The session may be fine and the provider down: say so rather than start a sign-in over it.
+      if (!auth && isOutage(reason)) return renewalUnavailablePage(safeReturnTo(returnTo, homePath(inner.config)));
       if (!auth) return kit.signIn(request, { returnTo });
       return startAt(inner, request, { kind: 'step-up', current: auth, ...opts, returnTo }, refreshed);
     },

@@ -1,5 +1,5 @@
 import { serializeCookie } from './cookies.js';
-import type { AuthKitError, CallbackErrorCode, ProviderErrorCode } from './errors.js';
+import { ProviderError, type AuthKitError, type CallbackErrorCode, type ProviderErrorCode } from './errors.js';
 import type { CookieToSet } from './types.js';
 
 /** Every response a flow builds is personal: never cached by a shared cache. */
@@ -32,6 +32,11 @@ export function errorPage(error: AuthKitError, returnTo: string, cookies: Cookie
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2937}code{background:#f3f4f6;padding:.1rem .3rem;border-radius:4px}a{color:#4f46e5}</style></head>
 <body><h1>We could not confirm it's you</h1><p>${escapeHtml(error.message)}</p><p>Error code: <code>${escapeHtml(error.code)}</code></p><p><a href="${escapeHtml(returnTo)}">Go back</a></p></body></html>`;
   return new Response(body, { status: error.status, headers });
+}
+
+/** The session could not be renewed because the provider is down: a 503 page, cookie kept, no loop. */
+export function renewalUnavailablePage(returnTo: string): Response {
+  return errorPage(new ProviderError('Your session could not be renewed because the identity provider is unavailable. Try again in a moment.', { transient: true }), returnTo, []);
 }
 
 /** Message the callback page posts to its opener when a popup step-up ends. */

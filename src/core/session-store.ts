@@ -35,6 +35,11 @@ export type RefreshMode = 'never' | 'expired' | 'expiring';
  */
 export type ResolutionReason = 'signed-out' | 'valid' | 'refreshed' | 'needs-refresh' | 'refresh-failed' | 'unavailable' | 'refused';
 
+/** The provider could not be reached to renew or check a session that may be fine: not a sign-out. */
+export function isOutage(reason: ResolutionReason): boolean {
+  return reason === 'refresh-failed' || reason === 'unavailable';
+}
+
 export interface Resolution {
   auth: AuthInfo | null;
   /** Cookies to write: a rotated session, or the deletion of a dead one. */

@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation';
 import { homePath } from '../core/config.js';
 import { safeReturnTo } from '../core/return-to.js';
 import { toClientAuth, type ClientAuth } from '../core/client-auth.js';
+import { isOutage } from '../core/session-store.js';
 import { readStepUpParams, type StepUpOptions } from '../core/step-up-params.js';
 import { internalKit } from './instance.js';
 import { authRouteRedirect, currentPath, requestCookieHeader, resolveRequestSession, tryAuthorize, trySetCookies } from './request-context.js';
@@ -20,9 +21,10 @@ export async function stepUp(input?: FormData | StepUpOptions): Promise<never> {
   const options = readStepUpParams(input);
   const returnTo = options.returnTo ?? (await currentPath(undefined, homePath(kit.config)));
   const viaAuthRoute = authRouteRedirect(kit, kit.authRoutePath('step-up', { ...options, returnTo }));
-  const { auth, needsRefresh } = await resolveRequestSession(kit, 'expired');
-  // An expired token this context cannot rotate (a page render): the auth route refreshes, then steps up.
-  if (needsRefresh) redirect(viaAuthRoute);
+  const { auth, needsRefresh, reason } = await resolveRequestSession(kit, 'expired');
+  // An expired token this context cannot rotate (a page render), or a provider too down to renew
+  // it: the auth route refreshes and steps up, or explains the outage.
+  if (needsRefresh || isOutage(reason)) redirect(viaAuthRoute);
   const start = await tryAuthorize(kit, auth ? { kind: 'step-up', current: auth, ...options, returnTo } : { kind: 'sign-in', returnTo }, await requestCookieHeader());
   // Called while rendering, nothing can be written; with the provider unreachable, there is an
   // outage to explain: the auth route does either.

@@ -2,10 +2,11 @@ import { NextRequest } from 'next/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError, workos, type ProviderFactory } from '../../src/index.js';
 import { authkitMiddleware } from '../../src/middleware.js';
-import { requireStepUp, signIn, stepUp } from '../../src/server/index.js';
+import { configureAuthKit, requireStepUp, signIn, stepUp } from '../../src/server/index.js';
 import { APP, COOKIE_PASSWORD } from '../helpers/flow.js';
 import { expectRedirect, inAction, refusedWrites, responseCookies } from '../helpers/next-stubs.js';
 import { now, startServerApp, type ServerApp } from '../helpers/server-app.js';
+import { startFaultProxy } from './support/fault-proxy.js';
 
 vi.mock('server-only', () => ({}));
 vi.mock('next/headers', () => import('../helpers/next-stubs.js'));
@@ -114,5 +115,45 @@ describe('a flow start while the provider is unreachable', () => {
     expect(new URL(resumed.headers.get('location')!).searchParams.get('max_age')).toBe('60');
     const done = await app.server.handleCallback(await app.throughIdp(resumed, {}));
     expect(done.headers.get('location')).toBe('/settings');
+  });
+});
+
+describe('a step-up while the provider cannot renew an expired session (its token endpoint answers 503)', () => {
+  it('the core flow, the stepUp action (through the auth route) and the proxy explain the outage instead of starting a sign-in; the cookie is kept; once the provider is back the step-up starts', async () => {
+    const faults = await startFaultProxy(app.idp.url);
+    try {
+      const options = { clientId: app.idp.clientId, apiKey: app.idp.apiKey, redirectUri: `${APP}/callback`, apiUrl: faults.url, issuer: app.idp.url, cookiePassword: COOKIE_PASSWORD, clockTolerance: 0, env: {} };
+      const server = configureAuthKit(options);
+      const proxy = authkitMiddleware({ config: options, stepUp: { '/account/:path*': { maxAge: 60, mfa: true } } });
+      await app.signIn({ email: 'alice@example.com', authTime: now() - 3600 });
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 6 * 60_000);
+      faults.authenticate = { status: 503 };
+
+      const direct = await server.stepUp(app.request('/settings'), { maxAge: 60 });
+      expect(direct.headers.getSetCookie()).toEqual([]);
+      await expectOutagePage(direct);
+
+      inAction(app.app.header(), { referer: `${APP}/settings` });
+      const to = await expectRedirect(() => stepUp({ maxAge: 60 }));
+      expect(to.url).toMatch(/^\/callback\?authkit=step-up&maxAge=60&/);
+      // Nothing sealed, nothing rotated or deleted (the writability probe re-sets the cookie to itself).
+      for (const [name, write] of responseCookies()) expect([name, write.deleted, write.value]).toEqual(['wos-session', false, app.app.get('wos-session')]);
+      await expectOutagePage(await server.handleAuthRoute(app.request(to.url)));
+
+      const section = await proxy(new NextRequest(new URL('/account/keys', APP), { headers: { cookie: app.app.header() } }));
+      expect(section.headers.get('location')).toBeNull();
+      expect(section.headers.getSetCookie()).toEqual([]);
+      await expectOutagePage(section);
+
+      faults.authenticate = null;
+      const resumed = await server.handleAuthRoute(app.request(to.url));
+      expect(resumed.status).toBe(302);
+      const authorize = new URL(resumed.headers.get('location')!);
+      expect(authorize.searchParams.get('max_age')).toBe('60');
+      expect(authorize.searchParams.get('login_hint')).toBe('alice@example.com');
+    } finally {
+      await faults.close();
+    }
   });
 });
