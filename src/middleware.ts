@@ -7,6 +7,7 @@ import { isCrossSite, isTopLevelNavigation } from './core/request-kind.js';
 import { internal, type AuthKitInternal } from './core/internal.js';
 import { continuePage, errorPage, renewalUnavailablePage } from './core/responses.js';
 import { isOutage } from './core/session-store.js';
+import { safeReturnTo } from './core/return-to.js';
 import { compileExemptPattern } from './core/route-match.js';
 import { compileRoutePolicies } from './core/route-policies.js';
 import { sharedAuthKit } from './core/shared-instance.js';
@@ -64,15 +65,16 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
       // lands here as a navigation); a rotated session is still written.
       if (!isTopLevelNavigation(request.headers)) return withCookies(new NextResponse(null, { status: 204, headers: { 'cache-control': 'private, no-store' } }), cookies);
       // SECURITY.md §11: another site may link here, but not start a step-up by itself.
-      if (stepUpNeeded && isCrossSite(request.headers)) return withCookies(continuePage('step-up', here, homePath(authkit.config)), cookies);
+      const back = safeReturnTo(here, homePath(authkit.config));
+      if (stepUpNeeded && isCrossSite(request.headers)) return withCookies(continuePage('step-up', back, homePath(authkit.config)), cookies);
       // A session the provider is too down to renew (or check) is not a signed-out visitor.
-      if (!auth && isOutage(reason)) return renewalUnavailablePage(here);
+      if (!auth && isOutage(reason)) return renewalUnavailablePage(back);
       try {
         const start = await authkit.authorize(auth ? { kind: 'step-up', current: auth, ...requirement, returnTo: here } : { kind: 'sign-in', returnTo: here }, cookieHeader);
         return redirectTo(start.url, [...cookies, ...start.cookies]);
       } catch (error) {
         // The provider unreachable (OpenID discovery down): say so (503), keep a rotated session.
-        if (error instanceof ProviderError && error.transient) return withCookies(errorPage(error, here, []), cookies);
+        if (error instanceof ProviderError && error.transient) return withCookies(errorPage(error, back, []), cookies);
         throw error;
       }
     }

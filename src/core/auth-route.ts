@@ -22,17 +22,19 @@ export async function handleAuthRoute(kit: AuthKit, inner: AuthKitInternal, requ
     case 'sign-out':
       return kit.signOut(request, { returnTo });
     case 'refresh':
-      return refresh(inner, request, returnTo);
+      return refresh(kit, inner, request, returnTo);
     default:
       return kit.handleCallback(request, hooks);
   }
 }
 
 /** Rotates the session for a server component that could not, and sends the browser straight back. */
-async function refresh(inner: AuthKitInternal, request: Request, returnTo: string): Promise<Response> {
+async function refresh(kit: AuthKit, inner: AuthKitInternal, request: Request, returnTo: string): Promise<Response> {
   const { auth, cookies, reason } = await inner.resolveSession(request.headers.get('cookie'), 'expiring');
-  // Signed out (or refused) is fine: the page decides. A provider outage is not, and redirecting
-  // back would loop — say so instead.
+  // Signed out (or refused) is fine: the page decides. Redirecting back with a session we could not
+  // renew would loop: an outage is explained (503), and an answer that waiting will not fix (401
+  // invalid_client, 403…) becomes a new sign-in; the old cookie stays until one succeeds.
   if (!auth && isOutage(reason)) return renewalUnavailablePage(returnTo);
+  if (!auth && reason === 'refresh-failed') return kit.signIn(request, { returnTo });
   return redirect(returnTo, cookies);
 }

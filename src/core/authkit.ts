@@ -123,7 +123,11 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       const returnTo = opts.returnTo ?? refererPath(request);
       const { auth, cookies: refreshed, reason } = await inner.resolveSession(request.headers.get('cookie'), 'expired');
       // The session may be fine and the provider down: say so rather than start a sign-in over it.
-      if (!auth && isOutage(reason)) return renewalUnavailablePage(safeReturnTo(returnTo, homePath(inner.config)));
+      if (!auth && isOutage(reason)) {
+        const back = safeReturnTo(returnTo, homePath(inner.config));
+        if (!opts.popup) return renewalUnavailablePage(back);
+        return popupPage({ type: 'authkit-stepup:result', ok: false, code: 'provider_unavailable', message: 'The identity provider is unavailable. Try again in a moment.' }, back, [], 503);
+      }
       if (!auth) return kit.signIn(request, { returnTo });
       return startAt(inner, request, { kind: 'step-up', current: auth, ...opts, returnTo }, refreshed);
     },

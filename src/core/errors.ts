@@ -78,13 +78,20 @@ export class ProviderError extends AuthKitError<ProviderErrorCode> {
   readonly transient: boolean;
   /** The provider's own error code, e.g. `invalid_grant`, when it sent one. */
   readonly providerCode: string | undefined;
+  /**
+   * The provider was down: unreachable, timed out, or answered 408, 429 or 5xx. A transient error
+   * that is not an outage is an answer we cannot read as a refusal (401 `invalid_client`, 403, a
+   * proxy's 404, a cut-off body): the session is kept, but waiting will not fix it.
+   */
+  readonly outage: boolean;
 
-  constructor(message: string, options: { transient: boolean; providerCode?: string; status?: number; cause?: unknown }) {
+  constructor(message: string, options: { transient: boolean; outage?: boolean; providerCode?: string; status?: number; cause?: unknown }) {
     super(options.transient ? 'provider_unavailable' : 'refresh_failed', message, {
       status: options.transient ? 503 : 401,
       cause: options.cause,
     });
     this.transient = options.transient;
+    this.outage = options.transient && (options.outage ?? true);
     this.providerCode = options.providerCode;
   }
 }

@@ -29,15 +29,20 @@ export type RefreshMode = 'never' | 'expired' | 'expiring';
 
 /**
  * Why `resolve` answered as it did, so callers decide from one place: `needs-refresh` (expired,
- * and this caller may not refresh), `refresh-failed` (the provider was unreachable or slow: the
- * cookie is kept, try again), `unavailable` (the provider's keys could not be fetched), `refused`
- * (the provider refused the refresh token: the cookie is deleted).
+ * and this caller may not refresh), `provider-unavailable` (the refresh met an outage: network,
+ * timeout, 408, 429, 5xx — the cookie is kept, try again), `refresh-failed` (an answer that is not
+ * a refusal we can trust, e.g. 401 `invalid_client`, 403, a proxy's 404: the cookie is kept, but
+ * waiting will not help — a new sign-in will), `unavailable` (the provider's keys could not be
+ * fetched), `refused` (the provider refused the refresh token: the cookie is deleted).
  */
-export type ResolutionReason = 'signed-out' | 'valid' | 'refreshed' | 'needs-refresh' | 'refresh-failed' | 'unavailable' | 'refused';
+export type ResolutionReason = 'signed-out' | 'valid' | 'refreshed' | 'needs-refresh' | 'provider-unavailable' | 'refresh-failed' | 'unavailable' | 'refused';
 
-/** The provider could not be reached to renew or check a session that may be fine: not a sign-out. */
+/**
+ * The provider is down for a session that may be fine: say so (a 503 page) rather than start a
+ * sign-in. Only an outage: an unreadable answer (`refresh-failed`) would stay one, so it goes to sign-in.
+ */
 export function isOutage(reason: ResolutionReason): boolean {
-  return reason === 'refresh-failed' || reason === 'unavailable';
+  return reason === 'provider-unavailable' || reason === 'unavailable';
 }
 
 export interface Resolution {
@@ -187,7 +192,8 @@ export class SessionStore {
         } catch (error) {
           // SECURITY.md §7: only the provider refusing the grant ends a session.
           const definitive = error instanceof ProviderError && !error.transient;
-          return definitive ? answer(null, 'refused', this.clear(cookies)) : answer(null, 'refresh-failed');
+          if (definitive) return answer(null, 'refused', this.clear(cookies));
+          return answer(null, error instanceof ProviderError && error.outage ? 'provider-unavailable' : 'refresh-failed');
         }
       }
     }

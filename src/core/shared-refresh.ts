@@ -164,7 +164,7 @@ export class SharedRefresh {
       result = await work.refresh();
     } catch (error) {
       if (error instanceof ProviderError && !error.transient) {
-        throw new ProviderError(`${error.message} Kept the session: the refresh store was unavailable, so this refusal may be a race lost to another instance.`, { transient: true, providerCode: error.providerCode, cause: error });
+        throw new ProviderError(`${error.message} Kept the session: the refresh store was unavailable, so this refusal may be a race lost to another instance.`, { transient: true, outage: false, providerCode: error.providerCode, cause: error });
       }
       throw error;
     }

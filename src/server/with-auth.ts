@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import type { AuthInfo, NoAuthInfo } from '../core/types.js';
 import { homePath } from '../core/config.js';
+import { isOutage } from '../core/session-store.js';
 import { internalKit } from './instance.js';
 import { authRouteRedirect, currentPath, resolveRequestSession } from './request-context.js';
 
@@ -24,11 +25,13 @@ const resolveRequest = cache(() => resolveRequestSession(internalKit(), 'expired
 export async function withAuth(options: WithAuthOptions & { ensureSignedIn: true }): Promise<AuthInfo>;
 export async function withAuth(options?: WithAuthOptions): Promise<AuthInfo | NoAuthInfo>;
 export async function withAuth(options: WithAuthOptions = {}): Promise<AuthInfo | NoAuthInfo> {
-  const { auth, needsRefresh } = await resolveRequest();
+  const { auth, needsRefresh, reason } = await resolveRequest();
   if (auth) return auth;
   const inner = internalKit();
-  if (needsRefresh) {
-    // The refresh route rotates the token, writes the cookie and sends the browser straight back.
+  // The refresh route rotates the token, writes the cookie and sends the browser straight back. A
+  // page that needs a user, meeting a provider outage, goes there too: it explains the outage
+  // rather than start a sign-in over a session that may be fine. A page that does not renders signed out.
+  if (needsRefresh || (options.ensureSignedIn && isOutage(reason))) {
     redirect(authRouteRedirect(inner, inner.authRoutePath('refresh', { returnTo: await currentPath(options.returnTo, homePath(inner.config)) })));
   }
   if (options.ensureSignedIn) {

@@ -2,11 +2,11 @@ import { NextRequest } from 'next/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError, workos, type ProviderFactory } from '../../src/index.js';
 import { authkitMiddleware } from '../../src/middleware.js';
-import { configureAuthKit, requireStepUp, signIn, stepUp } from '../../src/server/index.js';
+import { configureAuthKit, requireStepUp, signIn, stepUp, withAuth } from '../../src/server/index.js';
 import { APP, COOKIE_PASSWORD } from '../helpers/flow.js';
-import { expectRedirect, inAction, refusedWrites, responseCookies } from '../helpers/next-stubs.js';
+import { expectRedirect, inAction, inRender, refusedWrites, responseCookies } from '../helpers/next-stubs.js';
 import { now, startServerApp, type ServerApp } from '../helpers/server-app.js';
-import { startFaultProxy } from './support/fault-proxy.js';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 
 vi.mock('server-only', () => ({}));
 vi.mock('next/headers', () => import('../helpers/next-stubs.js'));
@@ -100,10 +100,14 @@ describe('a flow start while the provider is unreachable', () => {
     await app.signIn({ email: 'alice@example.com', authTime: now() - 3600 });
     down = true;
     const starts = [];
-    for (const action of [() => stepUp({ maxAge: 60 }), () => signIn({ returnTo: '/settings' }), () => requireStepUp({ maxAge: 60 })]) {
+    for (const [action, route] of [
+      [() => stepUp({ maxAge: 60 }), 'step-up'],
+      [() => signIn({ returnTo: '/settings' }), 'sign-in'],
+      [() => requireStepUp({ maxAge: 60 }), 'step-up'],
+    ] as const) {
       inAction(app.app.header(), { referer: `${APP}/settings` });
       const to = await expectRedirect(action);
-      expect(to.url).toMatch(/^\/callback\?authkit=(step-up|sign-in)&/);
+      expect(to.url.startsWith(`/callback?authkit=${route}&`), to.url).toBe(true);
       expect([...responseCookies().keys()].filter((n) => n.startsWith('wos-session-tx-'))).toEqual([]);
       expect(refusedWrites()).toBe(0);
       starts.push(to.url);
@@ -155,5 +159,61 @@ describe('a step-up while the provider cannot renew an expired session (its toke
     } finally {
       await faults.close();
     }
+  });
+});
+
+describe('what counts as an outage: only a provider that is down', () => {
+  let faults: FaultProxy;
+  beforeEach(async () => {
+    faults = await startFaultProxy(app.idp.url);
+  });
+  afterEach(() => faults.close());
+
+  /** Instances pointed at the fault proxy, as the server glue, the core flows and the proxy use them. */
+  function through() {
+    const options = { clientId: app.idp.clientId, apiKey: app.idp.apiKey, redirectUri: `${APP}/callback`, apiUrl: faults.url, issuer: app.idp.url, cookiePassword: COOKIE_PASSWORD, clockTolerance: 0, env: {} };
+    return { server: configureAuthKit(options), proxy: authkitMiddleware({ config: options, stepUp: { '/account/:path*': { maxAge: 60, mfa: true } } }) };
+  }
+  const isSignInStart = (response: Response) => {
+    const location = new URL(response.headers.get('location') ?? '', APP);
+    return response.status === 302 && location.pathname === '/user_management/authorize' && !location.searchParams.has('max_age');
+  };
+
+  it('a refresh answered 403 invalid_grant (an answer waiting will not fix): a new sign-in from the refresh route, the proxy and a step-up — never a 503 that would last as long as the cookie; the cookie is kept', async () => {
+    await app.signIn({ email: 'alice@example.com', authTime: now() - 3600 });
+    const { server, proxy } = through();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 6 * 60_000);
+    faults.authenticate = { status: 403, body: '{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}' };
+    const responses = [
+      await server.handleAuthRoute(app.request('/callback?authkit=refresh&returnTo=%2Freports')),
+      await proxy(new NextRequest(new URL('/account/keys', APP), { headers: { cookie: app.app.header() } })),
+      await server.stepUp(app.request('/settings'), { maxAge: 60 }),
+    ];
+    for (const response of responses) {
+      expect(isSignInStart(response), `${response.status} ${response.headers.get('location')}`).toBe(true);
+      expect(response.headers.getSetCookie().filter((c) => c.startsWith('wos-session='))).toEqual([]);
+    }
+  });
+
+  it("the provider's keys cannot be fetched (a cold instance, JWKS answering 503): the proxy, a step-up and withAuth({ ensureSignedIn }) explain the outage; withAuth() alone renders signed out", async () => {
+    await app.signIn({ email: 'alice@example.com', authTime: now() - 3600 });
+    faults.jwks = { status: 503 };
+    const { server, proxy } = through();
+    await expectOutagePage(await proxy(new NextRequest(new URL('/account/keys', APP), { headers: { cookie: app.app.header() } })));
+    await expectOutagePage(await server.stepUp(app.request('/settings'), { maxAge: 60 }));
+    const popup = await server.handleAuthRoute(app.request('/callback?authkit=step-up&maxAge=60&popup=1&returnTo=%2Fsettings'));
+    expect(popup.status).toBe(503);
+    expect(await popup.text()).toContain('"ok":false,"code":"provider_unavailable"');
+
+    inRender(app.app.header(), { path: '/reports' });
+    expect(await withAuth()).toEqual({ user: null });
+    inRender(app.app.header(), { path: '/reports' });
+    const to = await expectRedirect(() => withAuth({ ensureSignedIn: true }));
+    expect(to.url).toBe('/callback?authkit=refresh&returnTo=%2Freports');
+    await expectOutagePage(await server.handleAuthRoute(app.request(to.url)));
+    faults.jwks = null;
+    const back = await server.handleAuthRoute(app.request(to.url));
+    expect([back.status, back.headers.get('location')]).toEqual([302, '/reports']);
   });
 });

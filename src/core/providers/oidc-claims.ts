@@ -136,6 +136,7 @@ export function toRefreshError(error: unknown): ProviderError {
   if (mapped.transient || (error instanceof oauth.ResponseBodyError && error.status === 400)) return mapped;
   return new ProviderError(mapped.message, {
     transient: true,
+    outage: false,
     ...(mapped.providerCode ? { providerCode: mapped.providerCode } : {}),
     cause: error,
   });

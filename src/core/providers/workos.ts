@@ -34,6 +34,7 @@ export function workos(config: ResolvedConfig): Provider {
       const refusal = response.status === 400 && providerCode !== undefined;
       throw new ProviderError(`WorkOS rejected the ${body.grant_type} grant: HTTP ${response.status}${providerCode ? ` ${providerCode}` : ''}${detail ? ` — ${detail}` : ''}.`, {
         transient: isTransientStatus(response.status) || (refresh && !refusal),
+        outage: isTransientStatus(response.status),
         providerCode,
         status: response.status,
       });
@@ -42,7 +43,7 @@ export function workos(config: ResolvedConfig): Provider {
       return toTokenSet(json);
     } catch (error) {
       if (!refresh) throw error;
-      throw new ProviderError((error as Error).message, { transient: true, cause: error });
+      throw new ProviderError((error as Error).message, { transient: true, outage: false, cause: error });
     }
   }
 
