@@ -5,7 +5,7 @@ import { applyCookies, serializeCookie } from './core/cookies.js';
 import { ProviderError } from './core/errors.js';
 import { isCrossSite, isTopLevelNavigation } from './core/request-kind.js';
 import { internal, type AuthKitInternal } from './core/internal.js';
-import { continuePage, errorPage, renewalUnavailablePage } from './core/responses.js';
+import { continuePage, outagePage, renewalUnavailable } from './core/responses.js';
 import { isOutage } from './core/session-store.js';
 import { safeReturnTo } from './core/return-to.js';
 import { compileExemptPattern } from './core/route-match.js';
@@ -68,13 +68,13 @@ export function authkitMiddleware(options: AuthkitMiddlewareOptions = {}): (requ
       const back = safeReturnTo(here, homePath(authkit.config));
       if (stepUpNeeded && isCrossSite(request.headers)) return withCookies(continuePage('step-up', back, homePath(authkit.config)), cookies);
       // A session the provider is too down to renew (or check) is not a signed-out visitor.
-      if (!auth && isOutage(reason)) return renewalUnavailablePage(back);
+      if (!auth && isOutage(reason)) return outagePage(renewalUnavailable(), back, cookies);
       try {
         const start = await authkit.authorize(auth ? { kind: 'step-up', current: auth, ...requirement, returnTo: here } : { kind: 'sign-in', returnTo: here }, cookieHeader);
         return redirectTo(start.url, [...cookies, ...start.cookies]);
       } catch (error) {
         // The provider unreachable (OpenID discovery down): say so (503), keep a rotated session.
-        if (error instanceof ProviderError && error.transient) return withCookies(errorPage(error, back, []), cookies);
+        if (error instanceof ProviderError && error.transient) return outagePage(error, back, cookies);
         throw error;
       }
     }

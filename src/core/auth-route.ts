@@ -1,7 +1,7 @@
 import type { AuthKit, CallbackHooks } from './authkit.js';
 import type { AuthKitInternal } from './internal.js';
 import { homePath } from './config.js';
-import { redirect, renewalUnavailablePage } from './responses.js';
+import { outagePage, redirect, renewalUnavailable } from './responses.js';
 import { safeReturnTo } from './return-to.js';
 import { isOutage } from './session-store.js';
 import { readStepUpParams } from './step-up-params.js';
@@ -34,7 +34,7 @@ async function refresh(kit: AuthKit, inner: AuthKitInternal, request: Request, r
   // Signed out (or refused) is fine: the page decides. Redirecting back with a session we could not
   // renew would loop: an outage is explained (503), and an answer that waiting will not fix (401
   // invalid_client, 403…) becomes a new sign-in; the old cookie stays until one succeeds.
-  if (!auth && isOutage(reason)) return renewalUnavailablePage(returnTo);
+  if (!auth && isOutage(reason)) return outagePage(renewalUnavailable(), returnTo);
   if (!auth && reason === 'refresh-failed') return kit.signIn(request, { returnTo });
   return redirect(returnTo, cookies);
 }

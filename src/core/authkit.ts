@@ -6,7 +6,7 @@ import type { ProviderFactory } from './providers/types.js';
 import { handleAuthRoute } from './auth-route.js';
 import { attachInternal, createInternal, type AuthKitInternal } from './internal.js';
 import { isCrossSite, isTopLevelNavigation } from './request-kind.js';
-import { continuePage, errorPage, notANavigation, popupPage, redirect, redirectStatus, renewalUnavailablePage } from './responses.js';
+import { continuePage, errorPage, notANavigation, outagePage, popupPage, redirect, redirectStatus, renewalUnavailable } from './responses.js';
 import type { RefreshStore } from './refresh-store.js';
 import { safeReturnTo } from './return-to.js';
 import { isOutage } from './session-store.js';
@@ -96,11 +96,7 @@ async function startAt(inner: AuthKitInternal, request: Request, opts: Authorize
     return redirect(url, [...before, ...cookies], redirectStatus(request));
   } catch (error) {
     if (!(error instanceof ProviderError && error.transient)) throw error;
-    const returnTo = safeReturnTo(opts.returnTo, homePath(inner.config));
-    if (opts.kind === 'step-up' && opts.popup) {
-      return popupPage({ type: 'authkit-stepup:result', ok: false, code: 'provider_unavailable', message: error.message }, returnTo, before, error.status);
-    }
-    return errorPage(error, returnTo, before);
+    return outagePage(error, safeReturnTo(opts.returnTo, homePath(inner.config)), before, opts.kind === 'step-up' && opts.popup);
   }
 }
 
@@ -123,11 +119,7 @@ export function createAuthKit(options: AuthKitOptions = {}): AuthKit {
       const returnTo = opts.returnTo ?? refererPath(request);
       const { auth, cookies: refreshed, reason } = await inner.resolveSession(request.headers.get('cookie'), 'expired');
       // The session may be fine and the provider down: say so rather than start a sign-in over it.
-      if (!auth && isOutage(reason)) {
-        const back = safeReturnTo(returnTo, homePath(inner.config));
-        if (!opts.popup) return renewalUnavailablePage(back);
-        return popupPage({ type: 'authkit-stepup:result', ok: false, code: 'provider_unavailable', message: 'The identity provider is unavailable. Try again in a moment.' }, back, [], 503);
-      }
+      if (!auth && isOutage(reason)) return outagePage(renewalUnavailable(), safeReturnTo(returnTo, homePath(inner.config)), [], opts.popup);
       if (!auth) return kit.signIn(request, { returnTo });
       return startAt(inner, request, { kind: 'step-up', current: auth, ...opts, returnTo }, refreshed);
     },

@@ -34,9 +34,19 @@ export function errorPage(error: AuthKitError, returnTo: string, cookies: Cookie
   return new Response(body, { status: error.status, headers });
 }
 
-/** The session could not be renewed because the provider is down: a 503 page, cookie kept, no loop. */
-export function renewalUnavailablePage(returnTo: string): Response {
-  return errorPage(new ProviderError('Your session could not be renewed because the identity provider is unavailable. Try again in a moment.', { transient: true }), returnTo, []);
+/**
+ * The provider is down (`error.transient`): a 503 page that explains and links back (never a
+ * redirect, so no loop), or inside a popup the result its opener waits for. `cookies` (a session
+ * rotated on the way) are still written.
+ */
+export function outagePage(error: ProviderError, returnTo: string, cookies: CookieToSet[] = [], popup = false): Response {
+  if (!popup) return errorPage(error, returnTo, cookies);
+  return popupPage({ type: 'authkit-stepup:result', ok: false, code: 'provider_unavailable', message: error.message }, returnTo, cookies, error.status);
+}
+
+/** Why a session that may be fine could not be renewed (or checked) now. */
+export function renewalUnavailable(): ProviderError {
+  return new ProviderError('Your session could not be renewed because the identity provider is unavailable. Try again in a moment.', { transient: true });
 }
 
 /** Message the callback page posts to its opener when a popup step-up ends. */
